@@ -1,0 +1,46 @@
+/**
+ * @module LogSource: what the HTTP app needs from a followed file.
+ *
+ * The embedded server implements it with a local Follower; the Redis edge (later) implements it
+ * from a Redis stream. Web-standard types only, so the app core runs on Node, Bun and Deno.
+ */
+import type { BackendInfo, CursorCheck, FollowEvent, FollowerState, LinesResult } from './types.js'
+
+/** A point in the file history: generation (process-local, bumped on rotation/truncation) + offset. */
+export interface Position {
+  gen: number
+  offset: number
+  /** Opaque, resumable cursor for that point (what becomes the SSE id). */
+  cursor: string
+}
+
+export type Stale = { stale: true; reason: 'malformed' | 'stale' | 'ahead' | 'gone' }
+
+export interface LogSource {
+  /** Stable id used in URLs (?file=ID). Never a path. */
+  readonly id: string
+  /** The path as given on the command line (shown to users, never accepted from them). */
+  readonly path: string
+  info(): { size: number; state: FollowerState; backend: BackendInfo }
+  /**
+   * Live events, delivered synchronously in order. A 'lines' event emitted after position() was
+   * called always starts at (or after) that position, so subscribe + position() in the same tick
+   * gives a gap-free hand-over from history to live.
+   */
+  subscribe(listener: (e: FollowEvent) => void): () => void
+  /** The committed position: just past the last line delivered to subscribers. */
+  position(): Position
+  /** Checks that a cursor still points into the current file at a line boundary we have delivered. */
+  check(cursor: string): Promise<CursorCheck>
+  /** The last `n` complete lines ending at `at` (a position taken earlier, same generation). */
+  tail(n: number, at: Position, maxBytes?: number): Promise<LinesResult | Stale>
+  /**
+   * Lines from `cursor` up to `until` (exclusive), at most maxBytes of them; `more` tells the
+   * caller to call again from `last`. Stale when the generation of `until` is no longer readable.
+   */
+  readAfter(cursor: string, until: Position, maxBytes: number): Promise<LinesResult | Stale>
+  /** Up to `n` lines before `cursor` (scrollback), in file order. */
+  readBefore(cursor: string, n: number, maxBytes: number): Promise<LinesResult | Stale>
+  /** Raw bytes [from, to) of the current generation, for downloads. */
+  openRange(from: number, to: number): Promise<ReadableStream<Uint8Array> | Stale>
+}

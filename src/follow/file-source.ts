@@ -1,0 +1,203 @@
+/**
+ * @module LogSource over a local Follower: live events plus history read back from the file.
+ *
+ * History is never kept in memory here: resume, scrollback and downloads pread the generation's
+ * open handle, so they cost nothing while idle and survive restarts (the file is the log).
+ */
+import { formatCursor, parseCursor } from '../core/cursor.js'
+import { LineSplitter } from '../core/line-splitter.js'
+import type { LogSource, Position, Stale } from '../core/log-source.js'
+import type { CursorCheck, LinesResult, LogLine } from '../core/types.js'
+import { readExact } from './fingerprint.js'
+import { Follower, type FollowerOptions } from './follower.js'
+import type { Generation } from './generation.js'
+import { readBackward } from './read-backward.js'
+
+const CHUNK = 64 * 1024
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+
+export interface FileSource extends LogSource {
+  readonly follower: Follower
+  close(): Promise<void>
+}
+
+export async function createFileSource(
+  id: string,
+  path: string,
+  opts: FollowerOptions = {}
+): Promise<FileSource> {
+  const follower = new Follower(path, opts)
+  await follower.start()
+  return new LocalFileSource(id, path, follower, opts)
+}
+
+const stale = (reason: Stale['reason']): Stale => ({ stale: true, reason })
+
+class LocalFileSource implements FileSource {
+  private readonly maxLineBytes: number
+  private readonly stripCR: boolean
+
+  constructor(
+    readonly id: string,
+    readonly path: string,
+    readonly follower: Follower,
+    opts: FollowerOptions
+  ) {
+    this.maxLineBytes = opts.maxLineBytes ?? 64 * 1024
+    this.stripCR = opts.stripCR ?? true
+  }
+
+  info(): ReturnType<LogSource['info']> {
+    const f = this.follower
+    return { size: f.size, state: f.state, backend: f.backend }
+  }
+
+  subscribe(listener: Parameters<LogSource['subscribe']>[0]): () => void {
+    return this.follower.on((e) => {
+      listener(e)
+    })
+  }
+
+  position(): Position {
+    return this.follower.position()
+  }
+
+  async check(cursor: string): Promise<CursorCheck> {
+    const g = this.follower.current()
+    const r = g ? await this.locate(g, cursor, g.offset) : stale('gone')
+    if (typeof r === 'number') return { ok: true, offset: r }
+    return { ok: false, reason: r.reason === 'gone' ? 'stale' : r.reason }
+  }
+
+  async tail(n: number, at: Position, maxBytes = DEFAULT_MAX_BYTES): Promise<LinesResult | Stale> {
+    const g = this.follower.generation(at.gen)
+    if (!g) return stale('gone')
+    return this.withHandle(g, () => this.before(g, at.offset, at.cursor, n, maxBytes))
+  }
+
+  async readBefore(cursor: string, n: number, maxBytes: number): Promise<LinesResult | Stale> {
+    const g = this.follower.current()
+    if (!g) return stale('gone')
+    return this.withHandle(g, async () => {
+      const offset = await this.locate(g, cursor, g.offset)
+      if (typeof offset !== 'number') return offset
+      return this.before(g, offset, cursor, n, maxBytes)
+    })
+  }
+
+  async readAfter(cursor: string, until: Position, maxBytes: number): Promise<LinesResult | Stale> {
+    const g = this.follower.generation(until.gen)
+    if (!g) return stale('gone')
+    return this.withHandle(g, async () => {
+      const from = await this.locate(g, cursor, until.offset)
+      if (typeof from !== 'number') return from
+      // Always room for one whole piece, so a long line cannot stall the caller's loop.
+      const end = Math.min(until.offset, from + Math.max(maxBytes, this.maxLineBytes + 1))
+      const data = await readExact(g.fh, from, end)
+      if (data.length < end - from) return stale('stale')
+      const splitter = this.splitter(from)
+      const lines = splitter.push(data)
+      if (end === until.offset) this.flushPiece(splitter, lines)
+      const last = await this.cursorAt(g, splitter.offset, { buf: data, at: from })
+      if (last === null) return stale('stale')
+      return { lines, first: cursor, last, more: splitter.offset < until.offset }
+    })
+  }
+
+  async openRange(from: number, to: number): Promise<ReadableStream<Uint8Array> | Stale> {
+    const g = this.follower.current()
+    if (!g) return stale('gone')
+    const release = g.acquire()
+    let pos = Math.max(0, from)
+    const end = Math.max(pos, Math.min(to, g.size))
+    return new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          try {
+            if (pos >= end) {
+              release()
+              controller.close()
+              return
+            }
+            const buf = await readExact(g.fh, pos, Math.min(end, pos + CHUNK))
+            if (buf.length === 0) {
+              release()
+              controller.close()
+              return
+            }
+            pos += buf.length
+            controller.enqueue(new Uint8Array(buf.buffer, buf.byteOffset, buf.length))
+          } catch (err) {
+            release()
+            controller.error(err)
+          }
+        },
+        cancel() {
+          release()
+        },
+      },
+      { highWaterMark: 1 }
+    )
+  }
+
+  close(): Promise<void> {
+    return this.follower.close()
+  }
+
+  /** Lines ending at `end` (a line boundary we delivered), at most n of them. */
+  private async before(
+    g: Generation,
+    end: number,
+    endCursor: string,
+    n: number,
+    maxBytes: number
+  ): Promise<LinesResult> {
+    if (n <= 0 || end === 0) return { lines: [], first: endCursor, last: endCursor, more: end > 0 }
+    const r = await readBackward(g.fh, end, n, Math.max(1, maxBytes), CHUNK, this.follower.native)
+    const splitter = this.splitter(r.start)
+    const lines = splitter.push(r.data)
+    this.flushPiece(splitter, lines)
+    if (r.hitLimit && lines[0]) lines[0].cont = true
+    const kept = lines.length > n ? lines.slice(lines.length - n) : lines
+    const firstOffset = kept[0]?.offset ?? end
+    const first = (await this.cursorAt(g, firstOffset)) ?? endCursor
+    return { lines: kept, first, last: endCursor, more: firstOffset > 0 }
+  }
+
+  /** A range that ends inside a long line ends with a piece of it, as the live stream had. */
+  private flushPiece(splitter: LineSplitter, lines: LogLine[]): void {
+    const rest = splitter.flush()
+    if (rest) lines.push({ ...rest, cont: true })
+  }
+
+  /** Offset of a cursor we handed out for this generation, or why it is not usable. */
+  private async locate(g: Generation, cursor: string, limit: number): Promise<number | Stale> {
+    const p = parseCursor(cursor)
+    if (!p) return stale('malformed')
+    if (p.offset > limit) return stale('ahead')
+    const fp = await g.fingerprintAt(p.offset)
+    return fp === p.fingerprint ? p.offset : stale('stale')
+  }
+
+  private async cursorAt(
+    g: Generation,
+    offset: number,
+    known?: { buf: Uint8Array; at: number }
+  ): Promise<string | null> {
+    const fp = await g.fingerprintAt(offset, known)
+    return fp === null ? null : formatCursor(offset, fp)
+  }
+
+  private splitter(offset: number): LineSplitter {
+    return new LineSplitter(offset, { maxLineBytes: this.maxLineBytes, stripCR: this.stripCR })
+  }
+
+  private async withHandle<T>(g: Generation, fn: () => Promise<T>): Promise<T> {
+    const release = g.acquire()
+    try {
+      return await fn()
+    } finally {
+      release()
+    }
+  }
+}

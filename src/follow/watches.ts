@@ -1,0 +1,116 @@
+/**
+ * @module Which wake-up source a follower uses, and its native watches.
+ *
+ * Native notification (inotify/kqueue) when the addon loaded and the file system reports local
+ * writes; stat polling otherwise, always with the reason. A follower never depends on a watch for
+ * correctness: a failed or lost watch only makes it check on a timer instead.
+ */
+import type { BackendInfo } from '../core/types.js'
+import { errorCode } from './errors.js'
+import type { Generation } from './generation.js'
+import type { NativeLoadResult } from './native.js'
+import { Wake } from './native-types.js'
+import type { ResolvedOptions } from './options.js'
+import { remoteFsOf } from './remote-fs.js'
+import { wakeHubFor, type WakeHub } from './wake-hub.js'
+
+export class Watches {
+  info: BackendInfo = { backend: 'poll', reason: 'starting' }
+  private hub: WakeHub | null = null
+  /** Set once watches failed: keep the hub only to remove the watches we still have. */
+  private pollOnly = false
+  private dirWatch = 0
+  private path = ''
+
+  constructor(
+    private readonly opts: ResolvedOptions,
+    private readonly native: NativeLoadResult,
+    private readonly dir: string,
+    private readonly base: string,
+    private readonly kick: (flags: number) => void,
+    private readonly onBackend: (info: BackendInfo) => void = () => undefined
+  ) {}
+
+  /** Chooses the backend for `path`. */
+  async init(path: string): Promise<BackendInfo> {
+    this.path = path
+    if (this.opts.poll) return this.usePoll('forced')
+    const native = this.native
+    if (!native.binding) return this.usePoll(`no-native-addon: ${native.reason ?? 'not loaded'}`)
+    const remote = (await remoteFsOf(path)) ?? (await remoteFsOf(this.dir))
+    if (remote) return this.usePoll(`remote-fs:${remote}`)
+    try {
+      this.hub = wakeHubFor(native.binding)
+    } catch (err) {
+      return this.usePoll(`${errorCode(err)}: ${(err as Error).message}`)
+    }
+    this.info = { backend: native.binding.backend }
+    this.rearmDir()
+    return this.info
+  }
+
+  /** Watches the inode a generation holds, so writes to it wake us even after a rename. */
+  watchFile(g: Generation): void {
+    if (!this.hub || this.pollOnly || g.fileWatch) return
+    try {
+      g.fileWatch = this.hub.watchFd(g.fh.fd, this.path, (flags) => {
+        // The kernel dropped it; the id still counts as a watch (keeping the loop alive) until
+        // it is removed.
+        if (flags & Wake.IGNORED) this.unwatchFile(g)
+        this.kick(flags)
+      })
+    } catch (err) {
+      this.degrade(err)
+    }
+  }
+
+  unwatchFile(g: Generation): void {
+    if (this.hub && g.fileWatch) this.hub.unwatch(g.fileWatch)
+    g.fileWatch = 0
+  }
+
+  /** (Re)watches the parent directory for our name; it may not exist yet. */
+  rearmDir(): void {
+    if (!this.hub || this.pollOnly || this.dirWatch) return
+    try {
+      this.dirWatch = this.hub.watchDir(this.dir, this.base, (flags) => {
+        if (flags & (Wake.DIR_GONE | Wake.IGNORED)) this.dropDir()
+        this.kick(flags | Wake.NAME)
+      })
+    } catch (err) {
+      const code = errorCode(err)
+      // A missing directory is a state we poll through, not a reason to give up notification.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.degrade(err)
+    }
+  }
+
+  /** True when something is not covered by a live watch, so the follower must poll. */
+  needsPolling(cur: Generation | null, draining: Generation[]): boolean {
+    if (!this.hub || this.pollOnly || !this.dirWatch) return true
+    if (cur && !cur.fileWatch) return true
+    return draining.some((g) => !g.fileWatch)
+  }
+
+  close(): void {
+    this.dropDir()
+    this.hub = null
+  }
+
+  private dropDir(): void {
+    if (this.hub && this.dirWatch) this.hub.unwatch(this.dirWatch)
+    this.dirWatch = 0
+  }
+
+  /** Out of watches (ENOSPC, EMFILE...): this follower polls from now on, and says so. */
+  private degrade(err: unknown): void {
+    this.dropDir()
+    this.pollOnly = true
+    this.usePoll(`${errorCode(err)}: ${(err as Error).message}`)
+    this.onBackend(this.info)
+  }
+
+  private usePoll(reason: string): BackendInfo {
+    this.info = { backend: 'poll', reason }
+    return this.info
+  }
+}
