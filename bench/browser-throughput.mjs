@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// Browser benchmark of the viewer: writes RATE lines/s into a file for SECONDS seconds with the real
+// server following it and the page open in headless Chromium, then reports frame times (from a
+// requestAnimationFrame probe in the page), JS heap, DOM rows, and whether the newest line is on
+// screen. Usage: node bench/browser-throughput.mjs [--rate 10000] [--seconds 6] [--cap 100000]
+// Needs a built checkout (npm run build) and Chromium (/usr/bin/chromium or CHROMIUM_PATH).
+import { spawn } from 'node:child_process'
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt
+}
+const RATE = arg('rate', 10_000)
+const SECONDS = arg('seconds', 6)
+const CAP = arg('cap', 100_000)
+const TICK_MS = 10
+const root = new URL('..', import.meta.url).pathname
+const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find(
+  (p) => p && existsSync(p)
+)
+if (!chromiumPath)
+  throw new Error('Chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)')
+if (!existsSync(join(root, 'dist/cli.js')) || !existsSync(join(root, 'web/dist/app.js')))
+  throw new Error('build first: npm run build')
+
+const dir = mkdtempSync(join(tmpdir(), 'taillight-bench-'))
+const file = join(dir, 'bench.log')
+writeFileSync(file, 'bench start\n')
+
+const server = spawn(process.execPath, [join(root, 'bin/taillight.js'), '--port', '0', file], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
+const url = await new Promise((resolve, reject) => {
+  let out = ''
+  server.stdout.on('data', (d) => {
+    out += d
+    const m = /https?:\/\/[^\s/]+\//.exec(out)
+    if (m) resolve(m[0])
+  })
+  server.on('exit', (c) => reject(new Error(`server exited ${c}: ${out}`)))
+})
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--enable-precise-memory-info',
+  ],
+})
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+await page.goto(`${url}?cap=${CAP}`)
+await page.getByTestId('status').filter({ hasText: /^live/ }).waitFor()
+
+// The probe records every animation-frame interval; a long interval is a janky/late frame.
+await page.evaluate(`(() => {
+  window.__frames = []
+  let last = performance.now()
+  const loop = (t) => { window.__frames.push(t - last); last = t; requestAnimationFrame(loop) }
+  requestAnimationFrame(loop)
+})()`)
+await page.waitForTimeout(500)
+await page.evaluate('window.__frames.length = 0')
+
+const levels = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR']
+let n = 0
+const started = Date.now()
+const total = RATE * SECONDS
+const perTick = Math.round((RATE * TICK_MS) / 1000)
+await new Promise((resolve) => {
+  const timer = setInterval(() => {
+    // Catch up on late ticks so the average rate holds even on a busy machine.
+    const due = Math.min(total, Math.round(((Date.now() - started) / 1000) * RATE) + perTick)
+    let chunk = ''
+    for (; n < due; n++) {
+      const lvl = levels[n % levels.length]
+      chunk += `2025-06-01T09:14:${String(n % 60).padStart(2, '0')}.000Z ${lvl} request ${n} GET /api/orders/${n % 997} 200 ${n % 50}ms user=${n % 31} \x1b[32mok\x1b[0m\n`
+    }
+    if (chunk) appendFileSync(file, chunk)
+    if (n >= total) {
+      clearInterval(timer)
+      resolve()
+    }
+  }, TICK_MS)
+})
+const writeSeconds = (Date.now() - started) / 1000
+const lastLine = `request ${total - 1} `
+const caughtUp = Date.now()
+await page.waitForFunction(
+  `Array.from(document.querySelectorAll('[data-testid="line"]')).some((e) => e.textContent.includes(${JSON.stringify(lastLine)}))`,
+  undefined,
+  { timeout: 30_000, polling: 50 }
+)
+const lagMs = Date.now() - caughtUp
+const m = await page.evaluate(`(() => {
+  const f = window.__frames.slice().sort((a, b) => a - b)
+  const q = (p) => f[Math.min(f.length - 1, Math.floor(p * f.length))]
+  return {
+    frames: f.length,
+    p50: q(0.5), p99: q(0.99), max: f[f.length - 1],
+    heapMB: performance.memory ? performance.memory.usedJSHeapSize / 1048576 : NaN,
+    rows: document.querySelectorAll('.row').length,
+    domNodes: document.getElementsByTagName('*').length,
+    stored: window.taillight.store.total,
+  }
+})()`)
+const cdp = await page.context().newCDPSession(page)
+await cdp.send('HeapProfiler.collectGarbage')
+const afterGc = await page.evaluate('performance.memory.usedJSHeapSize / 1048576')
+
+console.log(
+  `browser-throughput: ${total.toLocaleString('en-US')} lines written in ${writeSeconds.toFixed(1)} s (${Math.round(total / writeSeconds).toLocaleString('en-US')} lines/s), cap ${CAP.toLocaleString('en-US')}`
+)
+console.log(
+  `  frames: ${m.frames} in ~${writeSeconds.toFixed(1)} s (${(m.frames / writeSeconds).toFixed(0)} fps); frame time p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, longest ${m.max.toFixed(1)} ms`
+)
+console.log(
+  `  JS heap: ${m.heapMB.toFixed(1)} MB at the end, ${afterGc.toFixed(1)} MB after GC; lines held: ${m.stored.toLocaleString('en-US')}`
+)
+console.log(`  DOM: ${m.rows} row elements, ${m.domNodes} elements in the document`)
+console.log(`  newest line on screen ${lagMs} ms after the writer stopped`)
+
+await browser.close()
+server.kill('SIGTERM')
+rmSync(dir, { recursive: true, force: true })

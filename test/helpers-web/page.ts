@@ -1,0 +1,63 @@
+/**
+ * Page-level helpers for the browser tests. Expressions run in the page are strings: the test
+ * files are type-checked with Node's lib (no DOM), and the viewer exposes `window.taillight`.
+ */
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'taillight-e2e-'))
+}
+
+export function logFile(dir: string, name: string, lines: string[]): string {
+  const path = join(dir, name)
+  writeFileSync(path, lines.map((l) => l + '\n').join(''))
+  return path
+}
+
+export function append(path: string, lines: string[]): void {
+  appendFileSync(path, lines.map((l) => l + '\n').join(''))
+}
+
+export const numbered = (prefix: string, from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `${prefix} ${String(from + i).padStart(5, '0')}`)
+
+export async function shownLines(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="line"]:visible').allTextContents()
+}
+
+/** Waits until the rendered lines satisfy `ok`, then returns them. */
+export async function waitLines(page: Page, ok: (lines: string[]) => boolean, ms = 10_000) {
+  const until = Date.now() + ms
+  let lines: string[] = []
+  while (Date.now() < until) {
+    lines = await shownLines(page)
+    if (ok(lines)) return lines
+    await page.waitForTimeout(50)
+  }
+  throw new Error(
+    `lines never matched; last seen (${lines.length}):\n${lines.slice(-15).join('\n')}`
+  )
+}
+
+export async function status(page: Page): Promise<string> {
+  return (await page.getByTestId('status').textContent()) ?? ''
+}
+
+export async function waitStatus(page: Page, re: RegExp, ms = 15_000): Promise<string> {
+  const until = Date.now() + ms
+  let s = ''
+  while (Date.now() < until) {
+    s = await status(page)
+    if (re.test(s)) return s
+    await page.waitForTimeout(50)
+  }
+  throw new Error(`status never matched ${re}; last: ${s}`)
+}
+
+/** Every line the viewer holds (not just the rendered ones), as displayed. */
+export async function storedLines(page: Page): Promise<string[]> {
+  return page.evaluate('window.taillight.store.shownText().split("\\n").filter(Boolean)')
+}

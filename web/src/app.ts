@@ -1,0 +1,234 @@
+/**
+ * Wires the viewer together for one page: the active file's connection feeds the store through
+ * the pause-aware feed; the virtual list and the chrome (jump button, counts, pause label) are
+ * redrawn at most once per animation frame whatever the event rate.
+ */
+import type { Api, FileInfo } from './api.js'
+import { Connection, type ConnStatus } from './connection.js'
+import { Feed } from './feed.js'
+import { FileTabs } from './file-tabs.js'
+import { compileFilter, type FilterSpec } from './filter.js'
+import { FilterBar } from './filter-bar.js'
+import { FrameScheduler } from './frame-scheduler.js'
+import { noticeText } from './notices.js'
+import { formatPermalink, parsePermalink } from './permalink.js'
+import { openPermalink } from './permalink-view.js'
+import { fillRow } from './row-view.js'
+import { Scrollback } from './scrollback.js'
+import { el } from './dom.js'
+import { StatusBar } from './status-bar.js'
+import { LineStore, type Entry } from './store.js'
+import { VirtualList } from './virtual-list.js'
+
+export class App {
+  readonly store: LineStore
+  readonly list: VirtualList<Entry>
+  readonly feed: Feed
+  readonly status = new StatusBar()
+  readonly filterBar: FilterBar
+  readonly scrollback: Scrollback
+  file: string | undefined
+  files: FileInfo[] = []
+  target: Entry | undefined
+  private conn: Connection | undefined
+  private unseen = 0
+  private filterError: string | undefined
+  private resetReason: string | undefined
+  private readonly tabs = new FileTabs((id) => this.switchFile(id))
+  private readonly chrome = new FrameScheduler(() => this.drawChrome())
+  private readonly pauseBtn = el<HTMLButtonElement>('pause')
+  private readonly jumpBtn = el<HTMLButtonElement>('jump')
+
+  constructor(
+    readonly api: Api,
+    cap: number,
+    onSearchHistory: () => void,
+    private readonly initLines?: number
+  ) {
+    this.store = new LineStore(cap)
+    const log = el('log')
+    this.list = new VirtualList(log, this.store, (row, e) => this.fill(row, e), {
+      follow: (f) => {
+        if (f) this.unseen = 0
+        this.chrome.schedule()
+      },
+      nearTop: () => this.file !== undefined && void this.scrollback.load(this.file),
+    })
+    this.scrollback = new Scrollback(api, this.store, (rows) => {
+      this.list.shift(rows)
+      this.changed()
+    })
+    this.feed = new Feed(
+      {
+        append: (lines, cursor) => this.applyChange(this.store.append(lines, cursor)),
+        notice: (type, data) => this.applyChange(this.store.marker(noticeText(type, data))),
+      },
+      cap,
+      () => this.conn?.stop()
+    )
+    this.filterBar = new FilterBar((spec) => this.setFilter(spec), onSearchHistory)
+    this.pauseBtn.addEventListener('click', () => this.togglePause())
+    this.jumpBtn.addEventListener('click', () => this.jumpToLatest())
+  }
+
+  async start(): Promise<void> {
+    try {
+      this.files = (await this.api.files()).files
+    } catch (e) {
+      this.status.connection({ state: 'offline', message: (e as Error).message })
+    }
+    const asked = new URLSearchParams(location.search).get('file') ?? undefined
+    const link = parsePermalink(location.hash)
+    const id = link?.file ?? asked
+    this.select(this.files.some((f) => f.id === id) ? id : this.files[0]?.id)
+    if (link) await openPermalink(this, link)
+    else this.conn?.start()
+  }
+
+  switchFile(id: string): void {
+    if (id === this.file) return
+    history.replaceState(null, '', `?${this.query(id)}`)
+    this.select(id)
+    this.conn?.start()
+  }
+
+  /** (Re)opens the stream: resumed after `cursor`, or from a fresh init without one. */
+  stream(cursor?: string): void {
+    this.conn?.start(cursor)
+  }
+
+  stopStream(): void {
+    this.conn?.stop()
+  }
+
+  /** A gap marker shown above the next init (a reset, a dead permalink). */
+  noteReset(text: string): void {
+    this.resetReason = text
+  }
+
+  permalinkOf(e: Entry): string | undefined {
+    if (!e.cursor || e.marker) return undefined
+    return `?${this.query(this.file)}${formatPermalink({ file: this.file, cursor: e.cursor, back: e.back })}`
+  }
+
+  togglePause(): void {
+    if (!this.feed.paused) this.feed.pause()
+    else if (this.feed.resume() === 'refetch') this.conn?.start(this.feed.applied)
+    this.chrome.schedule()
+  }
+
+  jumpToLatest(): void {
+    this.target = undefined
+    this.list.scrollToBottom()
+    this.list.invalidate(true)
+  }
+
+  setFilter(spec: FilterSpec): void {
+    const f = compileFilter(spec)
+    this.store.setFilter(f)
+    this.filterError = f.error
+    this.changed(true)
+    if (!this.list.following && this.target) {
+      for (let i = 0; i < this.store.count; i++)
+        if (this.store.row(i) === this.target) return this.list.scrollToRow(i)
+    }
+  }
+
+  select(id: string | undefined): void {
+    this.conn?.stop()
+    this.file = id
+    const info = this.files.find((f) => f.id === id)
+    this.tabs.render(this.files, id)
+    this.status.path(info?.path)
+    this.status.backend(info?.backend)
+    el<HTMLAnchorElement>('download-file').href = this.api.url('download', { file: id })
+    this.clearView()
+    this.conn = new Connection(
+      this.api,
+      id,
+      {
+        init: (lines, cursor) => this.onInit(lines, cursor),
+        update: (lines, cursor) => {
+          this.feed.batch(lines, cursor)
+          // While paused nothing is drawn, but the held count on the pause button changes.
+          if (this.feed.paused) this.chrome.schedule()
+        },
+        notice: (type, data) => {
+          if (type === 'reset') this.resetReason = noticeText(type, data)
+          else this.feed.notice(type, data)
+        },
+        status: (s) => this.onStatus(s),
+      },
+      this.initLines
+    )
+  }
+
+  private onInit(lines: string[], cursor: string | undefined): void {
+    this.clearView()
+    if (this.resetReason) this.store.marker(this.resetReason)
+    this.resetReason = undefined
+    this.store.append(lines, cursor)
+    this.feed.reset(cursor)
+    this.scrollback.fromEnd(cursor, lines.length)
+    this.list.scrollToBottom()
+    this.changed(true)
+  }
+
+  private onStatus(s: ConnStatus): void {
+    this.status.connection(s)
+    // The backend can change (inotify → poll on ENOSPC, file recreated): refresh on each connect.
+    if (s.state === 'live')
+      this.api.files().then(
+        ({ files }) => {
+          this.files = files
+          this.status.backend(files.find((f) => f.id === this.file)?.backend)
+        },
+        () => undefined
+      )
+  }
+
+  clearView(): void {
+    this.store.clear()
+    this.feed.reset(undefined)
+    this.target = undefined
+    this.unseen = 0
+  }
+
+  private applyChange(c: { added: number; trimmed: number }): void {
+    if (!this.list.following) {
+      this.unseen += c.added
+      if (c.trimmed) this.list.shift(-c.trimmed)
+    }
+    this.changed()
+  }
+
+  changed(repaint = false): void {
+    this.list.invalidate(repaint)
+    this.chrome.schedule()
+  }
+
+  private fill(row: HTMLElement, e: Entry): void {
+    fillRow(row, e, this.store.ranges(e), this.permalinkOf(e))
+    if (e === this.target) row.classList.add('target')
+  }
+
+  private drawChrome(): void {
+    const held = this.feed.held
+    this.pauseBtn.textContent = this.feed.paused
+      ? `Resume${held ? ` (${held.toLocaleString('en-US')}${this.feed.overflowed ? '+' : ''} new)` : ''}`
+      : 'Pause'
+    this.pauseBtn.setAttribute('aria-pressed', String(this.feed.paused))
+    const showJump = !this.list.following && this.unseen > 0
+    this.jumpBtn.hidden = !showJump
+    if (showJump)
+      this.jumpBtn.textContent = `${this.unseen.toLocaleString('en-US')} new line${this.unseen === 1 ? '' : 's'}, jump to latest`
+    this.status.counts(this.store.count, this.store.total, this.store.filtered)
+    this.filterBar.result(this.filterError, this.store.count, this.store.filtered)
+  }
+
+  private query(file: string | undefined): string {
+    const q = new URLSearchParams(location.search)
+    if (file !== undefined) q.set('file', file)
+    return q.toString()
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The SSE connection to /events. We own reconnection instead of leaving it to EventSource so the
+ * page can show a countdown, back off, recover from HTTP errors (where EventSource gives up), and
+ * resume from the cursor of the last event applied: `lastEventId` in the query is what the
+ * contract accepts in place of the Last-Event-ID header.
+ */
+import type { Api } from './api.js'
+
+export type ConnState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'stopped'
+
+export interface ConnStatus {
+  state: ConnState
+  /** Seconds until the next attempt while reconnecting/offline. */
+  retryIn?: number
+  /** Why the last attempt failed, when the server said (an `event: error`). */
+  message?: string
+}
+
+export interface ConnHandlers {
+  init(lines: string[], cursor: string | undefined, data: Record<string, unknown>): void
+  update(lines: string[], cursor: string | undefined): void
+  /** rotate, truncate, dropped: gap markers; `reset` is announced here before the new init. */
+  notice(type: string, data: Record<string, unknown>): void
+  status(s: ConnStatus): void
+}
+
+const BACKOFF = [500, 1000, 2000, 4000, 8000, 15000, 30000]
+const OFFLINE_AFTER = 4
+
+export class Connection {
+  /** Cursor of the last event received: where a reconnect resumes. */
+  cursor: string | undefined
+  private es: EventSource | undefined
+  private failures = 0
+  private timer: number | undefined
+  private tick: number | undefined
+  private serverMessage: string | undefined
+  private stopped = true
+
+  constructor(
+    private readonly api: Api,
+    private readonly file: string | undefined,
+    private readonly h: ConnHandlers,
+    /** Lines in the init event (`?lines=` on the page); the server's default otherwise. */
+    private readonly initLines?: number
+  ) {}
+
+  // Back online: retry now rather than wait out the backoff.
+  private readonly onOnline = () => this.failures && this.reconnectNow()
+
+  /** Opens the stream; with a cursor, resumes after it (no init), else starts with init. */
+  start(cursor?: string): void {
+    this.close()
+    this.stopped = false
+    this.cursor = cursor
+    addEventListener('online', this.onOnline)
+    this.open()
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.close()
+    removeEventListener('online', this.onOnline)
+    this.h.status({ state: 'stopped' })
+  }
+
+  reconnectNow(): void {
+    if (this.stopped) return
+    this.close()
+    this.open()
+  }
+
+  private open(): void {
+    this.h.status({ state: this.failures ? 'reconnecting' : 'connecting' })
+    const es = new EventSource(
+      this.api.url('events', {
+        file: this.file,
+        lastEventId: this.cursor,
+        lines: this.cursor ? undefined : this.initLines,
+      })
+    )
+    this.es = es
+    es.onopen = () => {
+      this.failures = 0
+      this.serverMessage = undefined
+      this.h.status({ state: 'live' })
+    }
+    const on = (type: string, fn: (d: Record<string, unknown>, id: string | undefined) => void) =>
+      es.addEventListener(type, (ev) => {
+        if (this.es !== es) return
+        const m = ev as MessageEvent<string>
+        const id = m.lastEventId || undefined
+        fn(parse(m.data), id)
+        if (id) this.cursor = id
+      })
+    on('init', (d, id) => this.h.init(lines(d), id, d))
+    on('update', (d, id) => this.h.update(lines(d), id))
+    for (const t of ['rotate', 'truncate', 'reset', 'dropped']) on(t, (d) => this.h.notice(t, d))
+    // Server-sent `event: error` (e.g. too many clients) and transport errors share this name.
+    es.addEventListener('error', (ev) => {
+      if (this.es !== es) return
+      const data = (ev as MessageEvent).data
+      if (typeof data === 'string') this.serverMessage = String(parse(data).message ?? data)
+      else this.retry()
+    })
+  }
+
+  private retry(): void {
+    this.close()
+    if (this.stopped) return
+    const delay =
+      (BACKOFF[Math.min(this.failures, BACKOFF.length - 1)] as number) * (0.8 + Math.random() * 0.4)
+    this.failures++
+    const due = Date.now() + delay
+    const state: ConnState =
+      !navigator.onLine || this.failures > OFFLINE_AFTER ? 'offline' : 'reconnecting'
+    const report = () =>
+      this.h.status({
+        state,
+        retryIn: Math.max(0, Math.ceil((due - Date.now()) / 1000)),
+        message: this.serverMessage,
+      })
+    report()
+    this.tick = window.setInterval(report, 1000)
+    this.timer = window.setTimeout(() => this.reconnectNow(), delay)
+  }
+
+  private close(): void {
+    this.es?.close()
+    this.es = undefined
+    clearTimeout(this.timer)
+    clearInterval(this.tick)
+  }
+}
+
+function parse(data: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(data)
+    return v && typeof v === 'object' && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : { value: v }
+  } catch {
+    return { message: data }
+  }
+}
+
+function lines(d: Record<string, unknown>): string[] {
+  const l = d.lines
+  if (!Array.isArray(l)) return []
+  return l.map(String)
+}

@@ -1,0 +1,49 @@
+/**
+ * Clicks on a row's gutter: the permalink ("#") selects the line, puts its link in the address bar
+ * and shows it with a copy button; the JSON toggle ("{}") shows the line pretty-printed. Both open
+ * the side panel, which keeps rows at a fixed height for the virtual list.
+ */
+import type { App } from './app.js'
+import { prettyJson } from './json-line.js'
+import { h } from './dom.js'
+import type { Panel } from './panel.js'
+import { stripAnsi } from './ansi.js'
+
+export function wireLineActions(app: App, log: HTMLElement, panel: Panel): void {
+  log.addEventListener('click', (ev) => {
+    const t = ev.target as HTMLElement
+    const row = t.closest<HTMLElement>('.row')
+    const entry = row ? app.list.itemOf(row) : undefined
+    if (!entry) return
+    if (t.classList.contains('link')) {
+      ev.preventDefault()
+      const href = app.permalinkOf(entry)
+      if (!href) return
+      history.replaceState(null, '', href)
+      app.target = entry
+      app.list.invalidate(true)
+      showLine(panel, 'Line', stripAnsi(entry.text), new URL(href, location.href).toString())
+    } else if (t.classList.contains('json')) {
+      const href = app.permalinkOf(entry)
+      const pretty = prettyJson(stripAnsi(entry.text)) ?? stripAnsi(entry.text)
+      showLine(panel, 'JSON', pretty, href && new URL(href, location.href).toString())
+    }
+  })
+}
+
+function showLine(panel: Panel, title: string, text: string, link: string | undefined): void {
+  const meta = h('div', { className: 'meta' })
+  if (link) {
+    const copy = h('button', { type: 'button', textContent: 'Copy link' })
+    copy.addEventListener('click', () => {
+      navigator.clipboard?.writeText(link).then(
+        () => (copy.textContent = 'Copied'),
+        () => (copy.textContent = 'Copy failed: select the link')
+      )
+    })
+    meta.append(h('a', { href: link, textContent: 'Permalink', title: link }), copy)
+  }
+  const pre = h('pre', { textContent: text })
+  pre.dataset.testid = 'detail'
+  panel.open(title, meta, pre)
+}

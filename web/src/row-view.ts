@@ -1,0 +1,86 @@
+/**
+ * Fills one pool row for an entry: level class, gutter (permalink, JSON toggle) and the text as
+ * styled spans built with textContent only, so log content can never become markup.
+ */
+import { paletteColor, parseAnsi, stripAnsi, type Color, type Style } from './ansi.js'
+import { h } from './dom.js'
+import { looksLikeJson } from './json-line.js'
+import { detectLevel } from './level.js'
+import { segment } from './segments.js'
+import type { Entry } from './store.js'
+
+export interface RowParts {
+  link: HTMLAnchorElement
+  json: HTMLButtonElement
+  text: HTMLElement
+}
+
+const parts = new WeakMap<HTMLElement, RowParts>()
+
+export function rowParts(el: HTMLElement): RowParts {
+  let p = parts.get(el)
+  if (p) return p
+  const link = h('a', { className: 'link', textContent: '#', title: 'Permalink to this line' })
+  const json = h('button', { className: 'json', type: 'button', textContent: '{}' })
+  json.title = 'Show as formatted JSON'
+  const text = h('span')
+  el.replaceChildren(link, json, text)
+  p = { link, json, text }
+  parts.set(el, p)
+  return p
+}
+
+export function fillRow(
+  el: HTMLElement,
+  e: Entry,
+  ranges: [number, number][],
+  href: string | undefined
+): void {
+  const p = rowParts(el)
+  const plain = stripAnsi(e.text)
+  const level = e.marker ? undefined : detectLevel(plain)
+  el.className = e.marker ? 'row marker' : level ? `row lvl-${level}` : 'row'
+  p.text.dataset.testid = e.marker ? 'marker' : 'line'
+  p.text.className = 'text'
+  p.link.classList.toggle('off', href === undefined)
+  if (href !== undefined) p.link.href = href
+  p.json.classList.toggle('off', e.marker === true || !looksLikeJson(plain))
+  if (plain === e.text && ranges.length === 0) {
+    p.text.textContent = e.text
+    return
+  }
+  const nodes = segment(parseAnsi(e.text), ranges).map((s) => {
+    const node = document.createElement(s.mark ? 'mark' : 'span')
+    node.textContent = s.text
+    applyStyle(node, s.style)
+    return node
+  })
+  p.text.replaceChildren(...nodes)
+}
+
+function applyStyle(node: HTMLElement, s: Style): void {
+  const fg = s.inverse ? (s.bg ?? 'bg') : s.fg
+  const bg = s.inverse ? (s.fg ?? 'fg') : s.bg
+  const classes: string[] = []
+  if (s.bold) classes.push('a-b')
+  if (s.dim) classes.push('a-d')
+  if (s.italic) classes.push('a-i')
+  if (s.underline) classes.push('a-u')
+  if (s.strike) classes.push('a-s')
+  if (fg !== undefined) setColor(node, 'color', fg, classes, 'f')
+  if (bg !== undefined) setColor(node, 'backgroundColor', bg, classes, 'g')
+  if (classes.length) node.className = classes.join(' ')
+}
+
+/** Palette 0–15 use theme variables (readable in light and dark), the rest exact colours. */
+function setColor(
+  node: HTMLElement,
+  prop: 'color' | 'backgroundColor',
+  c: Color | 'fg' | 'bg',
+  classes: string[],
+  prefix: string
+): void {
+  if (c === 'fg' || c === 'bg') classes.push(`a-${prefix}-${c}`)
+  else if (typeof c === 'number' && c < 16) classes.push(`a-${prefix}${c}`)
+  else node.style[prop] = typeof c === 'number' ? paletteColor(c) : c
+}

@@ -1,0 +1,72 @@
+/**
+ * Loads older lines from /api/lines when the view reaches the top. After an init we only know the
+ * cursor at its end and how many lines it held, so the first request asks for those lines plus
+ * older ones and keeps the older part; after that, each page's `first` is the next `before`.
+ */
+import type { Api } from './api.js'
+import type { LineStore } from './store.js'
+
+const PAGE = 500
+
+export class Scrollback {
+  atStart = false
+  private seed: { cursor: string; count: number } | undefined
+  private start: string | undefined
+  private loading = false
+  private generation = 0
+
+  constructor(
+    private readonly api: Api,
+    private readonly store: LineStore,
+    private readonly onLoaded: (rows: number) => void
+  ) {}
+
+  /** After init: the `count` lines shown end at `cursor`. */
+  fromEnd(cursor: string | undefined, count: number): void {
+    this.generation++
+    this.seed = cursor ? { cursor, count } : undefined
+    this.start = undefined
+    this.atStart = cursor === undefined
+    this.loading = false
+  }
+
+  /** After a permalink load: the lines shown start at `first`. */
+  fromStart(first: string | undefined, atStart: boolean): void {
+    this.generation++
+    this.seed = undefined
+    this.start = first
+    this.atStart = atStart || first === undefined
+    this.loading = false
+  }
+
+  async load(file: string): Promise<void> {
+    if (this.loading || this.atStart || this.store.total >= this.store.cap) return
+    this.loading = true
+    const gen = this.generation
+    const seed = this.seed
+    try {
+      const page = seed
+        ? await this.api.lines(file, seed.cursor, seed.count + PAGE)
+        : await this.api.lines(file, this.start, PAGE)
+      if (gen !== this.generation) return
+      const older = seed
+        ? page.lines.slice(0, Math.max(0, page.lines.length - seed.count))
+        : page.lines
+      const asked = seed ? seed.count + PAGE : PAGE
+      this.seed = undefined
+      this.start = page.first
+      this.atStart =
+        page.atStart ??
+        (page.first === undefined || (page.lines.length < asked && page.more !== true))
+      let rows = this.store.prepend(older, seed ? seed.cursor : page.last, seed ? seed.count : 0)
+      if (this.atStart) rows += this.store.prependMarker('start of file')
+      this.onLoaded(rows)
+    } catch (e) {
+      if (gen !== this.generation) return
+      this.atStart = true
+      this.onLoaded(this.store.prependMarker(`could not load older lines: ${(e as Error).message}`))
+    } finally {
+      if (gen === this.generation) this.loading = false
+    }
+  }
+}

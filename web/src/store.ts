@@ -1,0 +1,159 @@
+/**
+ * The lines in memory (a capped ring) and the filtered view over them. Entries are addressed by a
+ * sequence number (oldest = firstSeq) so the filtered index survives trimming at the front and
+ * scrollback prepending without rescanning. Reports view-level changes so the list can keep the
+ * user's scroll position steady.
+ */
+import { stripAnsi } from './ansi.js'
+import { compileFilter, EMPTY_FILTER_SPEC, type Filter } from './filter.js'
+import { RingBuffer } from './ring-buffer.js'
+
+export interface Entry {
+  /** The raw line as the server sent it (may hold ANSI codes). */
+  text: string
+  /** Cursor just past the last line of the batch this line came in; with `back`, a permalink. */
+  cursor?: string
+  /** How many lines of that batch follow this one. */
+  back: number
+  /** A gap marker (rotation, truncation, reset, overflow), not a line of the file. */
+  marker?: true
+}
+
+export interface ViewChange {
+  added: number
+  trimmed: number
+}
+
+export class LineStore {
+  private ring: RingBuffer<Entry>
+  private firstSeq = 0
+  private filter: Filter = compileFilter(EMPTY_FILTER_SPEC)
+  private matches: number[] = []
+  private head = 0
+
+  constructor(readonly cap: number) {
+    this.ring = new RingBuffer<Entry>(cap)
+  }
+
+  get total(): number {
+    return this.ring.length
+  }
+
+  get filtered(): boolean {
+    return this.filter.active
+  }
+
+  /** Number of rows in the (possibly filtered) view. */
+  get count(): number {
+    return this.filter.active ? this.matches.length - this.head : this.ring.length
+  }
+
+  row(i: number): Entry | undefined {
+    if (!this.filter.active) return this.ring.get(i)
+    const seq = this.matches[this.head + i]
+    return seq === undefined ? undefined : this.ring.get(seq - this.firstSeq)
+  }
+
+  ranges(e: Entry): [number, number][] {
+    return e.marker ? [] : this.filter.ranges(stripAnsi(e.text))
+  }
+
+  clear(): void {
+    this.ring.clear()
+    this.firstSeq = 0
+    this.matches = []
+    this.head = 0
+  }
+
+  setFilter(filter: Filter): void {
+    this.filter = filter
+    this.matches = []
+    this.head = 0
+    if (!filter.active) return
+    for (let i = 0; i < this.ring.length; i++)
+      if (this.passes(this.ring.get(i) as Entry)) this.matches.push(this.firstSeq + i)
+  }
+
+  /** Appends one batch (an SSE event): every line gets the batch cursor and its distance to it. */
+  append(texts: string[], cursor?: string): ViewChange {
+    const change = { added: 0, trimmed: 0 }
+    texts.forEach((text, i) => this.push({ text, cursor, back: texts.length - 1 - i }, change))
+    this.compact()
+    return change
+  }
+
+  marker(text: string): ViewChange {
+    const change = { added: 0, trimmed: 0 }
+    this.push({ text, back: 0, marker: true }, change)
+    return change
+  }
+
+  /**
+   * Older lines (scrollback), in file order, ending `backBase` lines before `cursor`. Returns how
+   * many view rows came (fewer than given when the ring is full).
+   */
+  prepend(texts: string[], cursor?: string, backBase = 0): number {
+    return this.unshiftAll(
+      texts.map((text, i) => ({ text, cursor, back: backBase + texts.length - 1 - i }))
+    )
+  }
+
+  prependMarker(text: string): number {
+    return this.unshiftAll([{ text, back: 0, marker: true }])
+  }
+
+  private unshiftAll(entries: Entry[]): number {
+    let added = 0
+    const before: number[] = []
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i] as Entry
+      if (!this.ring.unshift(e)) break
+      this.firstSeq--
+      if (!this.filter.active || this.passes(e)) {
+        before.push(this.firstSeq)
+        added++
+      }
+    }
+    if (this.filter.active && before.length) {
+      this.matches = before.reverse().concat(this.matches.slice(this.head))
+      this.head = 0
+    }
+    return added
+  }
+
+  /** Every row of the view, as displayed (escapes removed): what "download shown lines" saves. */
+  shownText(): string {
+    const out: string[] = []
+    for (let i = 0; i < this.count; i++) out.push(stripAnsi((this.row(i) as Entry).text))
+    return out.length ? out.join('\n') + '\n' : ''
+  }
+
+  private passes(e: Entry): boolean {
+    return e.marker === true || this.filter.test(stripAnsi(e.text))
+  }
+
+  private push(e: Entry, change: ViewChange): void {
+    const seq = this.firstSeq + this.ring.length
+    const dropped = this.ring.push(e)
+    if (dropped) {
+      if (!this.filter.active) change.trimmed++
+      this.firstSeq++
+      while (this.filter.active && (this.matches[this.head] ?? Infinity) < this.firstSeq) {
+        this.head++
+        change.trimmed++
+      }
+    }
+    if (!this.filter.active || this.passes(e)) {
+      if (this.filter.active) this.matches.push(seq)
+      change.added++
+    }
+  }
+
+  private compact(): void {
+    // Drop consumed index slots now and then instead of shifting the array on every trim.
+    if (this.head > 4096 && this.head * 2 > this.matches.length) {
+      this.matches = this.matches.slice(this.head)
+      this.head = 0
+    }
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * A fixed-row-height virtual list (the Clusterize.js idea without innerHTML): a sizer gives the
+ * scroller its full height, and a small pool of row elements is moved to and filled for the rows
+ * in view. Follow mode keeps the newest row on screen only while the user is at the bottom.
+ */
+import { FrameScheduler } from './frame-scheduler.js'
+
+export interface RowSource<T> {
+  readonly count: number
+  row(i: number): T | undefined
+}
+
+export interface ListEvents {
+  /** The user scrolled away from / back to the bottom. */
+  follow(following: boolean): void
+  /** The view is near the top: a chance to load older lines. */
+  nearTop(): void
+}
+
+const OVERSCAN = 8
+
+export class VirtualList<T> {
+  following = true
+  private readonly sizer: HTMLElement
+  private readonly layer: HTMLElement
+  private readonly pool: HTMLElement[] = []
+  private readonly shown = new WeakMap<HTMLElement, T>()
+  private readonly frames = new FrameScheduler(() => this.frame())
+  private rowHeight = 0
+  private pendingShift = 0
+  private repaint = true
+  private target: number | undefined
+
+  constructor(
+    private readonly scroller: HTMLElement,
+    private readonly source: RowSource<T>,
+    private readonly fill: (el: HTMLElement, item: T) => void,
+    private readonly events: ListEvents
+  ) {
+    this.sizer = scroller.appendChild(document.createElement('div'))
+    this.sizer.className = 'sizer'
+    this.layer = scroller.appendChild(document.createElement('div'))
+    this.layer.className = 'rows'
+    scroller.addEventListener('scroll', () => this.onScroll(), { passive: true })
+    // A list shorter than the view cannot scroll, so no scroll event would ever ask for more.
+    scroller.addEventListener(
+      'wheel',
+      (e) => e.deltaY < 0 && scroller.scrollTop <= 0 && this.events.nearTop(),
+      { passive: true }
+    )
+    new ResizeObserver(() => this.invalidate(true)).observe(scroller)
+  }
+
+  /** Data changed; `repaint` also redraws rows whose item did not change (filter/highlight). */
+  invalidate(repaint = false): void {
+    if (repaint) this.repaint = true
+    this.frames.schedule()
+  }
+
+  /** Rows were added (+) or removed (−) before the view: keep the same lines on screen. */
+  shift(rows: number): void {
+    this.pendingShift += rows
+    this.frames.schedule()
+  }
+
+  scrollToBottom(): void {
+    this.setFollowing(true)
+    this.frames.schedule()
+  }
+
+  /** Brings row i to the middle of the view and stops following. */
+  scrollToRow(i: number): void {
+    this.setFollowing(false)
+    this.target = i
+    this.frames.schedule()
+  }
+
+  private frame(): void {
+    const h = this.measure()
+    const n = this.source.count
+    this.sizer.style.height = `${n * h}px`
+    const s = this.scroller
+    if (this.target !== undefined) {
+      s.scrollTop = Math.max(0, this.target * h - s.clientHeight / 2)
+      this.target = undefined
+    } else if (this.following) s.scrollTop = s.scrollHeight
+    else if (this.pendingShift) s.scrollTop += this.pendingShift * h
+    this.pendingShift = 0
+    const top = s.scrollTop
+    const first = Math.max(0, Math.floor(top / h) - OVERSCAN)
+    const last = Math.min(n, Math.ceil((top + s.clientHeight) / h) + OVERSCAN)
+    while (this.pool.length < last - first) this.pool.push(this.layer.appendChild(this.newRow()))
+    for (let k = 0; k < this.pool.length; k++) {
+      const el = this.pool[k] as HTMLElement
+      const item = first + k < last ? this.source.row(first + k) : undefined
+      if (item === undefined) {
+        if (!el.hidden) el.hidden = true
+        continue
+      }
+      el.hidden = false
+      if (this.repaint || this.shown.get(el) !== item) {
+        this.fill(el, item)
+        this.shown.set(el, item)
+      }
+    }
+    this.repaint = false
+    this.layer.style.transform = `translateY(${first * h}px)`
+  }
+
+  private onScroll(): void {
+    const s = this.scroller
+    const h = this.rowHeight || 20
+    this.setFollowing(s.scrollTop + s.clientHeight >= s.scrollHeight - h / 2)
+    if (s.scrollTop < h * 4) this.events.nearTop()
+    this.frames.schedule()
+  }
+
+  private setFollowing(f: boolean): void {
+    if (f === this.following) return
+    this.following = f
+    this.events.follow(f)
+  }
+
+  private newRow(): HTMLElement {
+    const el = document.createElement('div')
+    el.className = 'row'
+    return el
+  }
+
+  /** Row height comes from CSS (--row-h); measured once, and again if fonts change it to 0. */
+  private measure(): number {
+    if (this.rowHeight > 0) return this.rowHeight
+    const probe = this.layer.appendChild(this.newRow())
+    probe.textContent = 'M'
+    this.rowHeight = probe.getBoundingClientRect().height || 20
+    probe.remove()
+    return this.rowHeight
+  }
+
+  /** The item a pool row element shows (for click handling). */
+  itemOf(el: HTMLElement): T | undefined {
+    return el.hidden ? undefined : this.shown.get(el)
+  }
+}
