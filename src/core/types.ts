@@ -37,10 +37,14 @@ export type FollowEvent =
   | { type: 'lines'; lines: LogLine[]; start: number; end: number; cursor: string; previous?: true }
   /** The path now names another file; following it from offset 0 (cursor is that point). */
   | { type: 'rotated'; reason: 'renamed' | 'replaced' | 'recreated'; cursor: string }
-  /** The file got shorter than our offset, or the bytes before our offset changed. */
+  /**
+   * The file got shorter than our offset, or the bytes before our offset changed. 'gap' (Redis
+   * edges only): lines between oldOffset and size are not in the stream (trimmed, lost by Redis,
+   * or the watcher could not re-read them); following on from `cursor`.
+   */
   | {
       type: 'truncated'
-      reason: 'size' | 'marker'
+      reason: 'size' | 'marker' | 'gap'
       oldOffset: number
       size: number
       cursor: string

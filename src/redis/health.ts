@@ -1,0 +1,74 @@
+/**
+ * @module The Redis part of /health (JSON) and /metrics (Prometheus text) for both roles.
+ */
+import type { ConnState } from './conn.js'
+
+export interface RedisHealth {
+  role: 'watcher' | 'edge'
+  /** The Redis URL without its password. */
+  redis: string
+  state: ConnState
+  lastError: string | null
+  reconnects: number
+  files: Record<string, unknown>[]
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'redis://(unparsable)'
+  }
+}
+
+/** Prometheus lines to append to /metrics. */
+export function renderRedisMetrics(h: RedisHealth): string {
+  const out: string[] = []
+  const metric = (name: string, type: string, help: string, rows: [string, unknown][]) => {
+    out.push(`# HELP taillight_redis_${name} ${help}`, `# TYPE taillight_redis_${name} ${type}`)
+    for (const [labels, v] of rows) out.push(`taillight_redis_${name}${labels} ${Number(v) || 0}`)
+  }
+  const role = `role="${h.role}"`
+  const perFile = (k: string, scale = 1): [string, unknown][] =>
+    h.files.map((f) => [`{${role},file="${label(String(f.id))}"}`, Number(f[k] ?? 0) * scale])
+  metric('up', 'gauge', 'Redis connection ready (1) or not (0).', [
+    [`{${role}}`, h.state === 'ready' ? 1 : 0],
+  ])
+  metric('reconnects_total', 'counter', 'Redis connections re-established.', [
+    [`{${role}}`, h.reconnects],
+  ])
+  if (h.role === 'watcher') {
+    metric('published_total', 'counter', 'Stream entries published.', perFile('published'))
+    metric('held_entries', 'gauge', 'Entries waiting for Redis.', perFile('held'))
+    metric('held_bytes', 'gauge', 'Bytes waiting for Redis.', perFile('heldBytes'))
+    metric(
+      'rebases_total',
+      'counter',
+      'Held entries dropped, re-read from the file.',
+      perFile('rebases')
+    )
+    metric(
+      'resets_total',
+      'counter',
+      'New epochs: the stream could not continue.',
+      perFile('resets')
+    )
+  } else {
+    metric('entries_total', 'counter', 'Stream entries applied.', perFile('entries'))
+    metric('gaps_total', 'counter', 'Holes found in the stream (clients told).', perFile('gaps'))
+    metric('ring_entries', 'gauge', 'Entries in the edge ring.', perFile('ringEntries'))
+    metric(
+      'watcher_heartbeat_age_seconds',
+      'gauge',
+      'Age of the watcher metadata heartbeat.',
+      perFile('heartbeatAgeMs', 1 / 1000)
+    )
+  }
+  return out.join('\n') + '\n'
+}
+
+function label(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+}

@@ -1,0 +1,76 @@
+/**
+ * @module Where a watcher's stream continues: after a restart, or after it dropped its buffer.
+ *
+ * The file is the buffer. The newest published entry says which cursor the stream has reached;
+ * every line from there to the follower's position (taken when the events we hold started) is
+ * read back from the file with readAfter and numbered in the same epoch, so a restart or a long
+ * Redis outage publishes no duplicate and leaves no gap. Only when the file can no longer give
+ * those lines (rotated away, truncated, rewritten: readAfter says stale) does a `reset` entry
+ * open a new epoch, which edges report to their clients instead of pretending continuity.
+ */
+import type { LogSource, Position } from '../core/log-source.js'
+import type { RedisClient } from './conn.js'
+import { offsetOf, type Entry } from './entry.js'
+import type { EntryBuilder } from './entry-builder.js'
+import { lineFingerprints } from './line-fingerprints.js'
+import { readTop } from './stream-io.js'
+
+export interface RecoverInput {
+  client: RedisClient
+  key: string
+  source: LogSource
+  builder: EntryBuilder
+  /** The newest entry this process published, if any (Redis may have lost it). */
+  published: Entry | null
+  /** Follower position from which the held events start. */
+  baseline: Position
+  pageBytes: number
+  /** Read at most about this much per call (a long outage is re-read and sent in chunks). */
+  chunkBytes: number
+  now: () => number
+}
+
+/** Entries up to the baseline, or a first chunk of them (`done` false: call again once sent). */
+export async function recoverEntries(
+  o: RecoverInput
+): Promise<{ entries: Entry[]; done: boolean }> {
+  const base = o.published ?? (await readTop(o.client, o.key))
+  if (!base) return { entries: [o.builder.begin('start', o.baseline, o.now())], done: true }
+  o.builder.restore(base)
+  const out: Entry[] = []
+  let from = (o.builder.chain as { head: string }).head
+  for (let bytes = 0; from !== o.baseline.cursor;) {
+    if (bytes >= o.chunkBytes) return { entries: out, done: false }
+    const r = await o.source.readAfter(from, o.baseline, o.pageBytes)
+    if ('stale' in r || r.last === from) return restart(o, base, out)
+    if (r.lines.length > 0) {
+      const end = offsetOf(r.last)
+      const fps = await lineFingerprints(o.source, r.lines, end, r.last)
+      const ev = {
+        type: 'lines' as const,
+        lines: r.lines,
+        start: offsetOf(from),
+        end,
+        cursor: r.last,
+      }
+      try {
+        out.push(...o.builder.lines(ev, fps, o.now()))
+      } catch {
+        return restart(o, base, out) // cannot be numbered after the base (E_SEQ_ORDER)
+      }
+    }
+    bytes += offsetOf(r.last) - offsetOf(from)
+    if (!r.more) break
+    from = r.last
+  }
+  return { entries: out, done: true }
+}
+
+/** The file cannot give the lines: a new epoch at the baseline (edges report the gap). */
+function restart(o: RecoverInput, base: Entry, read: Entry[]) {
+  // Lines already read from this generation are still good; number the reset after them.
+  const last = read[read.length - 1]
+  o.builder.restore(last ?? base)
+  const reset = o.builder.begin('reset', o.baseline, o.now(), 'restart')
+  return { entries: [...read, reset], done: true }
+}

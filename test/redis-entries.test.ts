@@ -1,0 +1,74 @@
+/**
+ * The pure parts, without a server: entry wire format, id numbering (epochs, prev lines,
+ * renumbering), and how an edge turns a broken chain into a gap event.
+ */
+import { describe, expect, it } from 'vitest'
+import type { FollowEvent, LogLine } from '../src/core/types.js'
+import { EntryBuilder } from '../src/redis/entry-builder.js'
+import { decodeEntry, encodeEntry } from '../src/redis/entry.js'
+import { EdgeSource } from '../src/redis/edge-source.js'
+import { compareIds, idAt, parseId } from '../src/redis/keys.js'
+
+const cur = (o: number) => `${o}-${o.toString(16).padStart(14, '0')}`
+const lines = (start: number, ...texts: string[]) => {
+  let at = start
+  const out = texts.map((text) => {
+    const l: LogLine = { text, offset: at }
+    at += text.length + 1
+    return l
+  })
+  return { type: 'lines' as const, lines: out, start, end: at, cursor: cur(at) }
+}
+
+describe('redis entries', () => {
+  it('round-trips through the wire format, flags and fingerprints included', () => {
+    const b = new EntryBuilder(() => 1000)
+    b.begin('start', { gen: 1, offset: 0, cursor: cur(0) }, 5)
+    const ev = lines(0, 'a', 'b\u2028"x"', '')
+    ev.lines[1]!.cont = true
+    const [e] = b.lines(ev, ['f1', '', 'f3'], 7)
+    const wire = encodeEntry(e!)
+    expect(decodeEntry(e!.id, wire)).toEqual(e)
+  })
+
+  it('numbers entries: offsets in the id, prev lines after the head, new epochs on markers', () => {
+    let now = 5000
+    const b = new EntryBuilder(() => now)
+    const s = b.begin('start', { gen: 1, offset: 10, cursor: cur(10) }, 0)
+    expect(s.id).toBe(idAt(5000, 10))
+    const [a] = b.lines(lines(10, 'one', 'two'), [], 0)
+    expect(a!.id).toBe(idAt(5000, 18))
+    expect(a).toMatchObject({ p: cur(10), q: cur(10), c: cur(18) })
+    const r = b.marker({ type: 'rotated', reason: 'renamed', cursor: cur(0) }, 0)
+    expect(parseId(r.id).epoch).toBe(5001) // strictly after, even in the same millisecond
+    const [p1] = b.lines({ ...lines(18, 'late'), previous: true }, [], 0)
+    const [p2] = b.lines({ ...lines(23, 'later'), previous: true }, [], 0)
+    const [n] = b.lines(lines(0, 'new'), [], 0)
+    const ids = [s, a!, r, p1!, p2!, n!].map((e) => e.id)
+    expect([...ids].sort(compareIds)).toEqual(ids)
+    expect(p1).toMatchObject({ t: 'prev', q: cur(0), p: r.c })
+    expect(n).toMatchObject({ q: cur(0), p: p2!.c })
+    now = 1 // a clock going backwards still moves epochs forward
+    const t = b.marker(
+      { type: 'truncated', reason: 'size', oldOffset: 4, size: 0, cursor: cur(0) },
+      0
+    )
+    expect(parseId(t.id).epoch).toBe(5002)
+    expect(() => b.lines(lines(0), [], 0)).toThrow(/would not follow/)
+  })
+
+  it('an edge reports a broken chain once, as a gap, and keeps going', () => {
+    const b = new EntryBuilder(() => 7000)
+    const all = [b.begin('start', { gen: 1, offset: 0, cursor: cur(0) }, 0)]
+    for (const t of ['a', 'b', 'c']) all.push(...b.lines(lines(all.at(-1)!.end, t), [], 0))
+    const src = new EdgeSource('f', '/f', 'k', null as never)
+    const got: FollowEvent[] = []
+    src.subscribe((e) => got.push(e))
+    src.seed([all[0]!])
+    src.apply([all[1]!, all[3]!]) // all[2] lost
+    expect(got.map((e) => e.type)).toEqual(['lines', 'truncated', 'lines'])
+    expect(got[1]).toMatchObject({ reason: 'gap', oldOffset: 2, size: 4, cursor: all[2]!.c })
+    expect(src.position().cursor).toBe(all[3]!.c)
+    expect(src.stats.gaps).toBe(1)
+  })
+})
