@@ -1,0 +1,150 @@
+/**
+ * @module createApp: the Hono app of taillight, built from Web-standard APIs only.
+ *
+ * Runtime-specific pieces are injected: the SSE fast path (`transport`) and static assets
+ * (`assets`) come from the Node adapter (node-serve.ts); without them the app still runs on any
+ * runtime that speaks Request/Response, with a Web-stream SSE body and a minimal page.
+ */
+import { Hono } from 'hono'
+import type { LogSource } from '../core/log-source.js'
+import { filesRoute, healthRoute, linesRoute, metricsRoute } from './api-routes.js'
+import { requireToken } from './auth.js'
+import { Broadcaster, type BroadcasterOptions } from './broadcaster.js'
+import type { AppContext, AppEnv, FileEntry, SseTransport } from './context.js'
+import { downloadRoute } from './download-route.js'
+import { eventsRoute } from './events-route.js'
+import { Metrics, startLagMonitor } from './metrics.js'
+import { fallbackPage } from './page.js'
+import { parseQuery, ParamError } from './query.js'
+import { searchRoute } from './search-route.js'
+
+export interface Assets {
+  /** The viewer page for / and /log; undefined selects the fallback page. */
+  page(): Response | undefined
+  /** A static asset by URL path (never index.html); undefined when there is none. */
+  get(path: string): Response | undefined
+}
+
+export interface AppDeps {
+  /** The followed files; the first one is the default for ?file=. Ids must be unique. */
+  sources: readonly LogSource[]
+  version: string
+  /** Require this token on every route but /health (and static assets, which hold no data). */
+  token?: string
+  /** SSE clients across all files (default 10,000). */
+  maxClients?: number
+  /** Lines in `init` when ?lines= is absent (default 10). */
+  lines?: number
+  broadcaster?: BroadcasterOptions
+  transport?: SseTransport
+  assets?: Assets
+  metrics?: Metrics
+  /** Per-request budget of /api/search (default 2 s and 64 MiB). */
+  search?: { ms: number; bytes: number }
+  onError?: (err: unknown) => void
+  /** More fields for /health (the Redis role's state, for example). */
+  health?: () => Record<string, unknown>
+  /** More Prometheus text appended to /metrics. */
+  metricsText?: () => string
+}
+
+export interface Taillight {
+  app: Hono<AppEnv>
+  fetch: (req: Request, env?: unknown) => Response | Promise<Response>
+  files: ReadonlyMap<string, FileEntry>
+  metrics: Metrics
+  clients(): number
+  /** Ends every SSE stream and stops the timers; the sources stay open (the caller owns them). */
+  close(): void
+}
+
+export const MAX_LINES = 10_000
+
+export function createApp(deps: AppDeps): Taillight {
+  if (deps.sources.length === 0)
+    throw Object.assign(new Error('no sources'), { code: 'E_NO_SOURCES' })
+  const metrics = deps.metrics ?? new Metrics()
+  const stopLag = startLagMonitor(metrics)
+  const onError = deps.onError ?? ((err: unknown) => console.error('taillight:', err))
+  const files = new Map<string, FileEntry>()
+  for (const source of deps.sources) {
+    if (files.has(source.id))
+      throw Object.assign(new Error(`duplicate file id ${source.id}`), { code: 'E_DUP_ID' })
+    files.set(source.id, {
+      source,
+      hub: new Broadcaster(source, { onError, ...deps.broadcaster, metrics }),
+    })
+  }
+  const clients = () => {
+    let n = 0
+    for (const f of files.values()) n += f.hub.size
+    return n
+  }
+  const ctx: AppContext = {
+    files,
+    first: files.values().next().value as FileEntry,
+    version: deps.version,
+    startedAt: Date.now(),
+    defaultLines: deps.lines ?? 10,
+    maxLines: MAX_LINES,
+    maxClients: deps.maxClients ?? 10_000,
+    metrics,
+    search: deps.search ?? { ms: 2_000, bytes: 64 * 1024 * 1024 },
+    clients,
+    extraHealth: deps.health,
+    extraMetrics: deps.metricsText,
+  }
+
+  const app = new Hono<AppEnv>()
+  app.use(async (c, next) => {
+    c.set('query', parseQuery(c.req.url))
+    await next()
+    const h = c.res.headers
+    if (h.has('x-hono-already-sent')) return // written straight to the socket, headers included
+    // ?token= must not leak to other sites through Referer.
+    h.set('Referrer-Policy', 'no-referrer')
+    h.set('X-Content-Type-Options', 'nosniff')
+  })
+  const assets = deps.assets
+  if (assets) {
+    app.use(async (c, next) => {
+      const res =
+        c.req.method === 'GET' || c.req.method === 'HEAD' ? assets.get(c.req.path) : undefined
+      return res ?? next()
+    })
+  }
+  if (deps.token !== undefined) app.use(requireToken(deps.token, (path) => path === '/health'))
+  const page = () => assets?.page() ?? fallbackPage()
+  app.get('/', page)
+  app.get('/log', page)
+  app.get('/events', eventsRoute(ctx, deps.transport))
+  app.get('/api/files', filesRoute(ctx))
+  app.get('/api/lines', linesRoute(ctx))
+  app.get('/api/search', searchRoute(ctx))
+  app.get('/download', downloadRoute(ctx))
+  app.get('/health', healthRoute(ctx))
+  app.get('/metrics', metricsRoute(ctx))
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' } }, 404))
+  app.onError((err, c) => {
+    if (err instanceof ParamError) {
+      return c.json(
+        { error: { code: err.code, message: err.message, param: err.param } },
+        err.status
+      )
+    }
+    onError(err)
+    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500)
+  })
+
+  return {
+    app,
+    fetch: (req, env) => app.fetch(req, env),
+    files,
+    metrics,
+    clients,
+    close() {
+      stopLag()
+      for (const f of files.values()) f.hub.close()
+    },
+  }
+}

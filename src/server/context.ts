@@ -1,0 +1,61 @@
+/**
+ * @module What the route modules share: the followed files and the resolved options.
+ */
+import type { Context } from 'hono'
+import type { LogSource } from '../core/log-source.js'
+import type { Broadcaster } from './broadcaster.js'
+import type { Metrics } from './metrics.js'
+import { ParamError } from './query.js'
+import type { SseSink } from './sink.js'
+
+export type AppEnv = { Variables: { query: Map<string, string> } }
+
+export interface FileEntry {
+  source: LogSource
+  hub: Broadcaster
+}
+
+/**
+ * Hands an SSE response to the runtime. The Node adapter writes the headers to the raw
+ * ServerResponse and returns a sink over it; undefined selects the Web-stream sink.
+ */
+export type SseTransport = (
+  c: Context<AppEnv>,
+  headers: Record<string, string>
+) => { sink: SseSink; response: Response } | undefined
+
+export interface AppContext {
+  files: Map<string, FileEntry>
+  first: FileEntry
+  version: string
+  startedAt: number
+  defaultLines: number
+  maxLines: number
+  maxClients: number
+  metrics: Metrics
+  search: { ms: number; bytes: number }
+  clients(): number
+  extraHealth?: () => Record<string, unknown>
+  extraMetrics?: () => string
+}
+
+/** The file named by ?file=ID (the first file when absent). Ids only: never a path. */
+export function pickFile(ctx: AppContext, q: Map<string, string>): FileEntry {
+  const id = q.get('file')
+  if (id === undefined) return ctx.first
+  const f = ctx.files.get(id)
+  if (!f) throw new ParamError('unknown_file', 'no followed file has this id', 'file', 404)
+  return f
+}
+
+/** A LogSource Stale result as an HTTP error: malformed cursors are 400, stale ones 409. */
+export function staleError(reason: string, param: string): ParamError {
+  return reason === 'malformed'
+    ? new ParamError('bad_cursor', `${param} is not a valid cursor`, param)
+    : new ParamError(
+        'stale_cursor',
+        `${param} no longer points into this file (${reason})`,
+        param,
+        409
+      )
+}

@@ -1,0 +1,49 @@
+/**
+ * @module GET /events: the Server-Sent Events stream of one file.
+ *
+ * Once a stream is accepted it is always a 200 text/event-stream: EventSource gives up for good
+ * on any other status, so a full server answers with `event: error` and a long `retry:` instead.
+ */
+import type { Context } from 'hono'
+import { pickFile, type AppContext, type AppEnv, type SseTransport } from './context.js'
+import { intParam } from './query.js'
+import { createStreamSink } from './sink.js'
+import { encodeEvent } from './sse-frame.js'
+
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+  'X-Content-Type-Options': 'nosniff',
+}
+
+const FULL_RETRY_MS = 30_000
+
+export function eventsRoute(ctx: AppContext, transport?: SseTransport) {
+  return (c: Context<AppEnv>) => {
+    const q = c.get('query')
+    const file = pickFile(ctx, q)
+    const lines = intParam(q, 'lines', 0, ctx.maxLines, ctx.defaultLines)
+    // Validated by the broadcaster: a malformed cursor is answered with reset + init, not 400.
+    const cursor = c.req.header('last-event-id') || q.get('lastEventId') || undefined
+    if (c.req.method === 'HEAD') return new Response(null, { headers: SSE_HEADERS })
+    if (ctx.clients() >= ctx.maxClients) {
+      ctx.metrics.rejected++
+      if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
+        return c.json({ error: { code: 'server_full', message: 'too many clients' } }, 503)
+      }
+      const retry = FULL_RETRY_MS + Math.floor(Math.random() * FULL_RETRY_MS)
+      const body = encodeEvent('error', { error: 'server-full', message: 'too many clients' })
+      const text = `retry: ${retry}\n` + new TextDecoder().decode(body)
+      return new Response(text, { headers: SSE_HEADERS })
+    }
+    const fast = transport?.(c, SSE_HEADERS)
+    if (fast) {
+      file.hub.attach(fast.sink, { lines, cursor })
+      return fast.response
+    }
+    const { sink, body } = createStreamSink()
+    file.hub.attach(sink, { lines, cursor })
+    return new Response(body, { headers: SSE_HEADERS })
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * @module Static files of the built viewer (web/dist), for the Node adapter.
+ *
+ * The directory is read once at start into a map of exact URL paths: a request can only ever
+ * name one of those entries, never build a path, so `../`, encoded dots and symlinks lead
+ * nowhere (symlinks are skipped when reading).
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Assets } from './app.js'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+}
+
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url))
+
+/** Loads web/dist; undefined when it has no index.html (the app then serves its fallback page). */
+export function loadAssets(dir = WEB_DIST): Assets | undefined {
+  const files = new Map<string, { bytes: Uint8Array; type: string }>()
+  const walk = (abs: string, url: string, depth: number) => {
+    let entries
+    try {
+      entries = readdirSync(abs, { withFileTypes: true })
+    } catch {
+      return
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue
+      if (e.isDirectory() && depth < 4) walk(join(abs, e.name), `${url}${e.name}/`, depth + 1)
+      else if (e.isFile()) {
+        const type = TYPES[extname(e.name).toLowerCase()] ?? 'application/octet-stream'
+        files.set(url + e.name, { bytes: readFileSync(join(abs, e.name)), type })
+      }
+    }
+  }
+  walk(dir, '/', 0)
+  const index = files.get('/index.html')
+  if (!index) return undefined
+  files.delete('/index.html')
+  const respond = (f: { bytes: Uint8Array; type: string }) =>
+    new Response(f.bytes, {
+      headers: {
+        'Content-Type': f.type,
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+      },
+    })
+  return {
+    page: () => respond(index),
+    get: (path) => {
+      const f = files.get(path)
+      return f ? respond(f) : undefined
+    },
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * @module The Node adapter: serves a Taillight app with @hono/node-server.
+ *
+ * SSE writes go straight to the ServerResponse (Hono's documented escape hatch: write to
+ * c.env.outgoing, return RESPONSE_ALREADY_SENT). Measured on this project's 2-core VM, a Web
+ * stream chain per connection costs about 4x more per write and 3x more memory at 10,000
+ * clients (docs/http.md). This is the only module that imports node:http or @hono/node-server.
+ */
+import { serve, type HttpBindings } from '@hono/node-server'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import type { Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createApp, type AppDeps, type Taillight } from './app.js'
+import type { SseTransport } from './context.js'
+import { loadAssets } from './node-assets.js'
+import type { SseSink } from './sink.js'
+
+export interface ServeOptions {
+  host?: string
+  port?: number
+  /** Serve web/dist (default) or nothing (false) or these assets. */
+  assets?: AppDeps['assets'] | false
+}
+
+export interface NodeServer {
+  taillight: Taillight
+  server: Server
+  /** http://host:port/ with the real port (useful with port 0). */
+  url: string
+  port: number
+  /** Stops accepting, ends every stream and closes every connection. */
+  close(timeoutMs?: number): Promise<void>
+}
+
+export function nodeSink(res: ServerResponse): SseSink {
+  // A write after the peer vanished reports through 'error'; 'close' is what we act on.
+  res.on('error', () => {})
+  return {
+    write: (bytes) => (res.destroyed || res.writableEnded ? false : res.write(bytes)),
+    get bufferedBytes() {
+      return res.writableLength
+    },
+    close: () => {
+      if (!res.writableEnded) res.end()
+    },
+    destroy: () => {
+      res.destroy()
+    },
+    onDrain: (l) => {
+      res.on('drain', l)
+    },
+    onClose: (l) => {
+      res.once('close', l)
+    },
+  }
+}
+
+/** The fast path: headers and bytes go to the raw ServerResponse (HTTP/1.x only). */
+export const nodeTransport: SseTransport = (c, headers) => {
+  const env = c.env as Partial<HttpBindings> | undefined
+  const res = env?.outgoing
+  // HTTP/2 forbids connection headers and has its own response type: use the Web stream there.
+  if (!res || env.incoming?.httpVersionMajor !== 1) return undefined
+  res.writeHead(200, headers)
+  res.flushHeaders()
+  return { sink: nodeSink(res), response: RESPONSE_ALREADY_SENT }
+}
+
+export async function serveNode(deps: AppDeps, opts: ServeOptions = {}): Promise<NodeServer> {
+  const assets = opts.assets === false ? undefined : (opts.assets ?? loadAssets())
+  const taillight = createApp({ transport: nodeTransport, ...deps, assets })
+  let server!: Server
+  const port = await new Promise<number>((resolve, reject) => {
+    server = serve(
+      { fetch: taillight.fetch, hostname: opts.host ?? '127.0.0.1', port: opts.port ?? 0 },
+      (info: AddressInfo) => resolve(info.port)
+    ) as Server
+    server.once('error', reject)
+  })
+  const host = opts.host ?? '127.0.0.1'
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`
+  let closing: Promise<void> | undefined
+  const close = (timeoutMs = 500) =>
+    (closing ??= new Promise<void>((resolve) => {
+      const done = () => {
+        clearInterval(idle)
+        clearTimeout(hard)
+        resolve()
+      }
+      server.close(done)
+      taillight.close()
+      // Ended streams leave keep-alive sockets behind; close them as they go idle.
+      const idle = setInterval(() => server.closeIdleConnections(), 20)
+      const hard = setTimeout(() => server.closeAllConnections(), timeoutMs)
+      server.closeIdleConnections()
+    }))
+  return { taillight, server, url, port, close }
+}
