@@ -44,6 +44,8 @@ async function main() {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' })
   }
   const frontail = args.frontail ? installFrontail() : null
+  // --runtimes node,bun,deno: the same server under each runtime (bun and deno from devDependencies)
+  const runtimes = (args.runtimes ?? 'node').split(',')
   const limit = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString()) - 200
   console.log(
     `node ${process.version}, ${rate} lines/s for ${seconds} s per run, fd limit ${limit + 200}`
@@ -55,18 +57,18 @@ async function main() {
       console.log(`skip ${n} clients: needs ${n} fds per process, ulimit -n allows ${limit}`)
       continue
     }
-    rows.push(await run('taillight', n, rate, seconds))
+    for (const rt of runtimes) rows.push(await run('taillight', n, rate, seconds, null, rt))
     if (frontail) rows.push(await run('frontail', n, rate, seconds, frontail))
   }
   console.log(
     '\nlatency: probe clients (the last to connect); verified: clients with every line, in order'
   )
   console.log(
-    'server     clients  verified  in-order    p50 ms   p99 ms   max ms  cpu %  rss MB  load-cpu %'
+    'server          clients  verified  in-order    p50 ms   p99 ms   max ms  cpu %  rss MB  load-cpu %'
   )
   for (const r of rows) {
     console.log(
-      `${r.server.padEnd(10)} ${String(r.clients).padStart(7)}  ${String(r.verified).padStart(8)}  ${String(r.inOrder).padEnd(9)} ${fmt(r.p50)} ${fmt(r.p99)} ${fmt(r.max)} ${r.cpu.toFixed(0).padStart(6)} ${r.rss.toFixed(0).padStart(7)} ${r.loadCpu.toFixed(0).padStart(10)}`
+      `${r.server.padEnd(15)} ${String(r.clients).padStart(7)}  ${String(r.verified).padStart(8)}  ${String(r.inOrder).padEnd(9)} ${fmt(r.p50)} ${fmt(r.p99)} ${fmt(r.max)} ${r.cpu.toFixed(0).padStart(6)} ${r.rss.toFixed(0).padStart(7)} ${r.loadCpu.toFixed(0).padStart(10)}`
     )
   }
 }
@@ -117,7 +119,13 @@ function installFrontail() {
   return { main, client: join(dir, 'node_modules/socket.io-client') }
 }
 
-async function run(server, clients, rate, seconds, frontail) {
+function runtimeCommand(rt) {
+  if (rt === 'node') return [process.execPath]
+  const bin = join(ROOT, 'node_modules/.bin', rt)
+  return rt === 'deno' ? [bin, 'run', '-A'] : [bin]
+}
+
+async function run(server, clients, rate, seconds, frontail, runtime = 'node') {
   const dir = mkdtempSync(join(tmpdir(), 'tl-bench-'))
   const file = join(dir, 'bench.log')
   const fd = openSync(file, 'a')
@@ -126,8 +134,9 @@ async function run(server, clients, rate, seconds, frontail) {
   const proc =
     server === 'taillight'
       ? spawn(
-          process.execPath,
+          runtimeCommand(runtime)[0],
           [
+            ...runtimeCommand(runtime).slice(1),
             join(ROOT, 'bin/taillight.js'),
             '--port',
             '0',
@@ -198,7 +207,13 @@ async function run(server, clients, rate, seconds, frontail) {
   proc.kill('SIGTERM')
   await new Promise((r) => proc.once('exit', r))
   rmSync(dir, { recursive: true, force: true })
-  const row = { server, clients, ...result, cpu, rss: rssMax }
+  const row = {
+    server: server === 'taillight' ? `taillight/${runtime}` : server,
+    clients,
+    ...result,
+    cpu,
+    rss: rssMax,
+  }
   console.log(JSON.stringify(row))
   return row
 }

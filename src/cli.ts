@@ -10,7 +10,7 @@ import type { EdgeSources, WatcherPublishing } from './redis/roles.js'
 import { MAX_LINES } from './server/app.js'
 import { fileIds } from './server/file-ids.js'
 import { startDemo, type Demo } from './server/node-demo.js'
-import { serveNode, type NodeServer } from './server/node-serve.js'
+import { serve, type RunningServer } from './server/serve.js'
 
 export const DEFAULT_PORT = 7878
 
@@ -173,7 +173,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   let demo: Demo | undefined
   const sources: FileSource[] = []
   let served: readonly LogSource[] = sources
-  let node: NodeServer | undefined
+  let node: RunningServer | undefined
   let redis: WatcherPublishing | EdgeSources | undefined
   const stop = async () => {
     await node?.close(400)
@@ -203,7 +203,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         else if (e.type === 'missing') process.stderr.write(`taillight: waiting for ${e.path}\n`)
       })
     }
-    node = await serveNode(
+    node = await serve(
       {
         sources: served,
         version: version(),
@@ -229,7 +229,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   }
   const files = served.map((s) => `${s.path} (${s.id}, ${s.info().backend.backend})`).join(', ')
   process.stdout.write(
-    `taillight ${version()} listening on ${node.url}${opts.token ? ' (token required)' : ''}\n` +
+    `taillight ${version()} (${node.runtime}) listening on ${node.url}${opts.token ? ' (token required)' : ''}\n` +
       `following ${files}\n`
   )
   // Never a silent fallback: polling costs latency, so say which file polls and why.

@@ -61,8 +61,24 @@ export interface Cli {
 
 const running = new Set<ChildProcess>()
 
-export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Cli {
-  const child = spawn(process.execPath, [BIN, ...args], {
+export type Runtime = 'node' | 'bun' | 'deno'
+
+/** The command that runs the built CLI under `runtime` (bun and deno come from devDependencies). */
+export function runtimeCommand(runtime: Runtime): string[] {
+  if (runtime === 'node') return [process.execPath, BIN]
+  const bin = join(ROOT, 'node_modules/.bin', runtime)
+  if (!existsSync(bin)) throw new Error(`${runtime} is missing: run npm ci (it is a devDependency)`)
+  return runtime === 'bun' ? [bin, BIN] : [bin, 'run', '-A', BIN]
+}
+
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+  runtime: Runtime = 'node'
+): Cli {
+  const [cmd, ...pre] = runtimeCommand(runtime) as [string, ...string[]]
+  const child = spawn(cmd, [...pre, ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
