@@ -22,11 +22,12 @@ export function gapEvent(from: string, cursor: string): FollowEvent {
   }
 }
 
-/** The event for an entry (none for `start`, which only sets the position). */
+/** The event for an entry (none for `start` and seed lines, which only set the position). */
 export function entryEvent(e: Entry, path: string): FollowEvent | null {
   switch (e.t) {
     case 'lines':
     case 'prev': {
+      if (e.r === 'seed') return null // context published with a new stream: history only
       const ev: FollowEvent = { type: 'lines', lines: e.lines, start: e.s, end: e.end, cursor: e.c }
       if (e.t === 'prev') ev.previous = true
       return ev

@@ -12,7 +12,8 @@
  * - s: byte offset where the lines start; d: the lines, JSON `[[offset, text, fp, flag], ...]`
  *   where fp is the cursor fingerprint at the end of that line ('' if unknown) and flag is
  *   1 for a piece of a long line (cont), 2 for a partial line
- * - r: reason (rotate, truncate, reset); o, z: old offset and size (truncate); w: watcher clock
+ * - r: reason (rotate, truncate, reset; `seed` on the context lines a new stream starts with);
+ *   o, z: old offset and size (truncate); w: watcher clock
  */
 import { parseCursor } from '../core/cursor.js'
 import type { LogLine } from '../core/types.js'

@@ -35,7 +35,7 @@ export async function recoverEntries(
   o: RecoverInput
 ): Promise<{ entries: Entry[]; done: boolean }> {
   const base = o.published ?? (await readTop(o.client, o.key))
-  if (!base) return { entries: [o.builder.begin('start', o.baseline, o.now())], done: true }
+  if (!base) return { entries: await seedEntries(o), done: true }
   o.builder.restore(base)
   const out: Entry[] = []
   let from = (o.builder.chain as { head: string }).head
@@ -64,6 +64,37 @@ export async function recoverEntries(
     from = r.last
   }
   return { entries: out, done: true }
+}
+
+/** Lines of context published with a new stream, so edges can answer `init` and scrollback. */
+const SEED_LINES = 1000
+const SEED_BYTES = 1024 * 1024
+
+/**
+ * The first entries of a stream that has none: a `start` at the oldest line of the file's tail,
+ * then those lines up to the baseline. Without them an edge could not give a browser the last
+ * lines a watcher that just started already had.
+ */
+async function seedEntries(o: RecoverInput): Promise<Entry[]> {
+  const ctx = await o.source.tail(SEED_LINES, o.baseline, SEED_BYTES)
+  if ('stale' in ctx || ctx.lines.length === 0) {
+    return [o.builder.begin('start', o.baseline, o.now())]
+  }
+  const from = { gen: o.baseline.gen, offset: offsetOf(ctx.first), cursor: ctx.first }
+  const start = o.builder.begin('start', from, o.now())
+  const fps = await lineFingerprints(o.source, ctx.lines, o.baseline.offset, o.baseline.cursor)
+  const ev = {
+    type: 'lines' as const,
+    lines: ctx.lines,
+    start: from.offset,
+    end: o.baseline.offset,
+    cursor: o.baseline.cursor,
+  }
+  const seed = o.builder.lines(ev, fps, o.now())
+  // History, not news: edges keep these lines for init and scrollback but do not send them live
+  // (after a Redis restart they would repeat lines browsers already have).
+  for (const e of seed) e.r = 'seed'
+  return [start, ...seed]
 }
 
 /** The file cannot give the lines: a new epoch at the baseline (edges report the gap). */
