@@ -7,7 +7,7 @@
  * or overflowed notification can delay a line by one tick at most, never lose or repeat it.
  */
 import { constants } from 'node:fs'
-import { open, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 import { fingerprint } from '../core/cursor.js'
 import type { Position } from '../core/log-source.js'
@@ -312,7 +312,7 @@ export class Follower {
    */
   private async openCurrent(at: number | 'end' | 'start'): Promise<boolean> {
     // O_NONBLOCK: opening a FIFO put in the log's place must not hang the follower.
-    const fh = await open(this.path, constants.O_RDONLY | constants.O_NONBLOCK)
+    const fh = await this.opts.open(this.path, constants.O_RDONLY | constants.O_NONBLOCK)
     try {
       const st = await fh.stat({ bigint: true })
       if (!st.isFile()) {

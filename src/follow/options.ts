@@ -1,6 +1,7 @@
 /**
  * @module Follower options and their defaults.
  */
+import { open, type FileHandle } from 'node:fs/promises'
 import type { NativeBinding } from './native-types.js'
 
 export interface FollowerOptions {
@@ -29,6 +30,8 @@ export interface FollowerOptions {
   stripCR?: boolean
   /** After a truncation, skip the NUL bytes a non-O_APPEND writer leaves (default true). */
   skipLeadingNul?: boolean
+  /** How files are opened (default fs/promises open); tests pass one that injects faults. */
+  open?: (path: string, flags: number) => Promise<FileHandle>
 }
 
 export type ResolvedOptions = Required<Omit<FollowerOptions, 'native'>> & {
@@ -55,5 +58,6 @@ export function resolveOptions(o: FollowerOptions): ResolvedOptions {
     pollMaxMs: pos(o.pollMaxMs, 250, 'pollMaxMs'),
     stripCR: o.stripCR ?? true,
     skipLeadingNul: o.skipLeadingNul ?? true,
+    open: o.open ?? open,
   }
 }
