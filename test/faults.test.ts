@@ -8,12 +8,12 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createFileSource, type FileSource } from '../src/follow/file-source.js'
+import { describe, expect, it } from 'vitest'
+import { createFileSource } from '../src/follow/file-source.js'
 import { Follower } from '../src/follow/follower.js'
-import { serveNode, type NodeServer } from '../src/server/node-serve.js'
+import { serveNode } from '../src/server/node-serve.js'
 import { Collector } from './helpers/collect.js'
-import { sleep, tempDir, waitFor } from './helpers/fs.js'
+import { sleep, useTempDir, waitFor } from './helpers/fs.js'
 
 const seq = (a: number, b: number): string[] =>
   Array.from({ length: b - a + 1 }, (_, i) => `line ${a + i}`)
@@ -42,25 +42,16 @@ function faultyOpen(faults: { read: string | null; deny: Set<string> }) {
 }
 
 describe('faults while following', () => {
-  let dir = ''
-  let cleanup = async (): Promise<void> => undefined
-  const followers: Follower[] = []
-  beforeEach(async () => {
-    ;({ dir, cleanup } = await tempDir())
-  })
-  afterEach(async () => {
-    for (const f of followers.splice(0)) await f.close()
-    await cleanup()
-  })
+  const tmp = useTempDir()
 
   for (const poll of [false, true]) {
     describe(poll ? 'polling' : 'native or default', () => {
       it('EIO on read: one error event with code and path, then every line once when it clears', async () => {
-        const log = join(dir, 'a.log')
+        const log = join(tmp.dir, 'a.log')
         writeFileSync(log, '')
         const faults = { read: null as string | null, deny: new Set<string>() }
         const f = new Follower(log, { poll, open: faultyOpen(faults), safetyTickMs: 100 })
-        followers.push(f)
+        tmp.track(f)
         const c = new Collector(f)
         await f.start()
         appendFileSync(log, text(seq(1, 3)))
@@ -78,7 +69,7 @@ describe('faults while following', () => {
       })
 
       it('EACCES opening the new file after a rotation: error, old file drained, then followed', async () => {
-        const log = join(dir, 'a.log')
+        const log = join(tmp.dir, 'a.log')
         writeFileSync(log, '')
         const faults = { read: null as string | null, deny: new Set<string>() }
         const f = new Follower(log, {
@@ -87,7 +78,7 @@ describe('faults while following', () => {
           rotateGraceMs: 200,
           safetyTickMs: 100,
         })
-        followers.push(f)
+        tmp.track(f)
         const c = new Collector(f)
         await f.start()
         appendFileSync(log, text(seq(1, 2)))
@@ -108,27 +99,16 @@ describe('faults while following', () => {
 })
 
 describe('faults while serving', () => {
-  let dir = ''
-  let cleanup = async (): Promise<void> => undefined
-  let server: NodeServer | undefined
-  let source: FileSource | undefined
-  beforeEach(async () => {
-    ;({ dir, cleanup } = await tempDir())
-  })
-  afterEach(async () => {
-    await server?.close(200)
-    await source?.close()
-    server = undefined
-    source = undefined
-    await cleanup()
-  })
+  const tmp = useTempDir()
 
   it('a read error half way through a download aborts that response; the server keeps serving', async () => {
-    const log = join(dir, 'big.log')
+    const log = join(tmp.dir, 'big.log')
     writeFileSync(log, text(seq(1, 200_000))) // ~2.5 MB: many 64 KiB chunks
     const faults = { read: null as string | null, deny: new Set<string>() }
-    source = await createFileSource('big.log', log, { open: faultyOpen(faults) })
-    server = await serveNode({ sources: [source], version: 't' }, { assets: false })
+    const source = tmp.track(await createFileSource('big.log', log, { open: faultyOpen(faults) }))
+    const server = tmp.track(
+      await serveNode({ sources: [source], version: 't' }, { assets: false })
+    )
     const port = server.port
     const result = await new Promise<{ status: number; bytes: number; error: string | null }>(
       (resolve) => {
@@ -158,10 +138,12 @@ describe('faults while serving', () => {
   })
 
   it('a client that resets its socket in the middle of an event is removed; others carry on', async () => {
-    const log = join(dir, 'a.log')
+    const log = join(tmp.dir, 'a.log')
     writeFileSync(log, '')
-    source = await createFileSource('a.log', log)
-    server = await serveNode({ sources: [source], version: 't' }, { assets: false })
+    const source = tmp.track(await createFileSource('a.log', log))
+    const server = tmp.track(
+      await serveNode({ sources: [source], version: 't' }, { assets: false })
+    )
     const port = server.port
     const resetter = connect({ port, host: '127.0.0.1' })
     await new Promise<void>((r) => resetter.once('connect', () => r()))
@@ -186,7 +168,7 @@ describe('faults while serving', () => {
     }
     expect(seen).toContain('line 100')
     await waitFor(() => resetter.destroyed, 'the reset')
-    await waitFor(() => server!.taillight.clients() === 1, 'the reset client to be removed')
+    await waitFor(() => server.taillight.clients() === 1, 'the reset client to be removed')
     appendFileSync(log, 'after\n')
     while (!seen.includes('after')) {
       const { value, done } = await reader.read()

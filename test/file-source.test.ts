@@ -12,12 +12,12 @@ import {
   renameSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { LinesResult } from '../src/core/types.js'
 import type { Stale } from '../src/core/log-source.js'
 import { createFileSource, type FileSource } from '../src/follow/file-source.js'
 import { loadNative } from '../src/follow/native.js'
-import { tempDir, waitFor } from './helpers/fs.js'
+import { useTempDir, waitFor } from './helpers/fs.js'
 
 const seq = (from: number, to: number): string[] =>
   Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`)
@@ -37,24 +37,14 @@ for (const [label, native] of variants) {
   describe.skipIf(label === 'native' && !native && !process.env.CI)(
     `file source (${label})`,
     () => {
-      let dir = ''
-      let cleanup = async (): Promise<void> => undefined
-      const sources: FileSource[] = []
-      beforeEach(async () => {
-        ;({ dir, cleanup } = await tempDir())
-      })
-      afterEach(async () => {
-        for (const s of sources.splice(0)) await s.close()
-        await cleanup()
-      })
+      const tmp = useTempDir()
       async function open(path: string): Promise<FileSource> {
         const s = await createFileSource('f1', path, { native, rotateGraceMs: 200 })
-        sources.push(s)
-        return s
+        return tmp.track(s)
       }
 
       it('tail(n) is exactly the last n complete lines before the position', async () => {
-        const log = join(dir, 'a.log')
+        const log = join(tmp.dir, 'a.log')
         writeFileSync(log, text(seq(1, 100)) + 'partial')
         const s = await open(log)
         const at = s.position()
@@ -67,7 +57,7 @@ for (const [label, native] of variants) {
       })
 
       it('readAfter resumes exactly after a cursor, in bounded pages', async () => {
-        const log = join(dir, 'a.log')
+        const log = join(tmp.dir, 'a.log')
         writeFileSync(log, '')
         const s = await open(log)
         const start = s.position().cursor
@@ -90,7 +80,7 @@ for (const [label, native] of variants) {
       })
 
       it('a cursor survives a restart: the new process reads the missed lines from the file', async () => {
-        const log = join(dir, 'a.log')
+        const log = join(tmp.dir, 'a.log')
         writeFileSync(log, text(seq(1, 5)))
         const a = await open(log)
         appendFileSync(log, text(seq(6, 8)))
@@ -108,7 +98,7 @@ for (const [label, native] of variants) {
       })
 
       it('a cursor into a rewritten or replaced file is stale, never resolved to other lines', async () => {
-        const log = join(dir, 'a.log')
+        const log = join(tmp.dir, 'a.log')
         writeFileSync(log, text(seq(1, 5)))
         const a = await open(log)
         const cursor = a.position().cursor
@@ -126,7 +116,7 @@ for (const [label, native] of variants) {
       })
 
       it('readBefore pages backwards for scrollback with cursors of the first line', async () => {
-        const log = join(dir, 'a.log')
+        const log = join(tmp.dir, 'a.log')
         writeFileSync(log, text(seq(1, 50)))
         const s = await open(log)
         let cursor = s.position().cursor
@@ -142,7 +132,7 @@ for (const [label, native] of variants) {
       })
 
       it('openRange streams the bytes of the current file', async () => {
-        const log = join(dir, 'a.log')
+        const log = join(tmp.dir, 'a.log')
         const body = text(seq(1, 20_000))
         writeFileSync(log, body)
         const s = await open(log)
@@ -153,7 +143,7 @@ for (const [label, native] of variants) {
       })
 
       it('keeps a rotated-away generation readable for a consumer that took its position', async () => {
-        const log = join(dir, 'a.log')
+        const log = join(tmp.dir, 'a.log')
         writeFileSync(log, text(seq(1, 30)))
         const s = await open(log)
         const at = s.position()
@@ -165,7 +155,7 @@ for (const [label, native] of variants) {
       })
 
       it('reads the last 10 lines of a 1 GiB file without reading the file', async () => {
-        const log = join(dir, 'big.log')
+        const log = join(tmp.dir, 'big.log')
         const block = Buffer.from(text(seq(1, 100_000)).repeat(1)) // ~1.3 MB of lines
         const fd = openSync(log, 'w')
         let size = 0

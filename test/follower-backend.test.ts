@@ -4,13 +4,13 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { Follower } from '../src/follow/follower.js'
 import type { NativeBinding, WakeCallback } from '../src/follow/native-types.js'
 import { readBackwardTs } from '../src/follow/read-backward.js'
 import { remoteFsName } from '../src/follow/remote-fs.js'
 import { Collector } from './helpers/collect.js'
-import { tempDir } from './helpers/fs.js'
+import { useTempDir } from './helpers/fs.js'
 
 /** A binding whose notifier accepts watches and never wakes anyone (every event is lost). */
 function deafBinding(failWith?: string): NativeBinding & { wake?: WakeCallback; ids: number } {
@@ -34,25 +34,18 @@ function deafBinding(failWith?: string): NativeBinding & { wake?: WakeCallback; 
 }
 
 describe('follower backends', () => {
-  let dir = ''
-  let cleanup = async (): Promise<void> => undefined
-  const followers: Follower[] = []
-  beforeEach(async () => {
-    ;({ dir, cleanup } = await tempDir())
-  })
-  afterEach(async () => {
-    for (const f of followers.splice(0)) await f.close()
+  const tmp = useTempDir()
+  afterEach(() => {
     delete process.env.TAILLIGHT_FAKE_FSTYPE
-    await cleanup()
   })
 
   async function follow(
     opts: ConstructorParameters<typeof Follower>[1]
   ): Promise<[Follower, Collector, string]> {
-    const log = join(dir, 'a.log')
+    const log = join(tmp.dir, 'a.log')
     writeFileSync(log, '')
     const f = new Follower(log, opts)
-    followers.push(f)
+    tmp.track(f)
     const c = new Collector(f)
     await f.start()
     return [f, c, log]

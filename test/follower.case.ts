@@ -21,10 +21,10 @@ import {
 } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Follower, type FollowerOptions } from '../src/follow/follower.js'
 import { Collector } from './helpers/collect.js'
-import { sleep, tempDir, waitFor } from './helpers/fs.js'
+import { sleep, useTempDir, waitFor } from './helpers/fs.js'
 
 const seq = (from: number, to: number, p = 'line'): string[] =>
   Array.from({ length: to - from + 1 }, (_, i) => `${p}${from + i}`)
@@ -32,31 +32,21 @@ const text = (lines: string[]): string => lines.map((l) => l + '\n').join('')
 
 export function followerContract(label: string, base: () => FollowerOptions): void {
   describe(`follower contract (${label})`, () => {
-    let dir = ''
-    let cleanup = async (): Promise<void> => undefined
-    const followers: Follower[] = []
-
-    beforeEach(async () => {
-      ;({ dir, cleanup } = await tempDir())
-    })
-    afterEach(async () => {
-      for (const f of followers.splice(0)) await f.close()
-      await cleanup()
-    })
+    const tmp = useTempDir()
 
     async function follow(
       path: string,
       extra: FollowerOptions = {}
     ): Promise<[Follower, Collector]> {
       const f = new Follower(path, { rotateGraceMs: 300, ...base(), ...extra })
-      followers.push(f)
+      tmp.track(f)
       const c = new Collector(f)
       await f.start()
       return [f, c]
     }
 
     it('reports its backend', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [f, c] = await follow(log)
       const expected = base().poll ? 'poll' : process.platform === 'linux' ? 'inotify' : 'kqueue'
@@ -65,7 +55,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('empty file, then one line', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       appendFileSync(log, 'x\n')
@@ -75,7 +65,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('sends only new lines, and the unterminated last line once it is complete', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, 'old1\nold2\npart')
       const [f, c] = await follow(log)
       expect(f.position().offset).toBe(10)
@@ -86,7 +76,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('holds a line written in many small writes until its newline', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       for (const piece of ['he', 'l', 'lo wor', 'ld']) {
@@ -100,7 +90,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('100,000 lines in a burst arrive complete and in order', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       const fd = openSync(log, 'a')
@@ -111,7 +101,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('cuts a 10 MB line into marked pieces and keeps following', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       const big = 'x'.repeat(10 * 1024 * 1024)
@@ -126,7 +116,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('passes invalid UTF-8 and NUL bytes as replacement characters and NULs; strips CRLF', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       appendFileSync(log, Buffer.from([0x61, 0xff, 0xc3, 0x0a, 0x62, 0x00, 0x63, 0x0a]))
@@ -136,7 +126,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('rename rotation while the writer keeps appending to the old file loses nothing', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       const writer = openSync(log, 'a')
@@ -157,10 +147,10 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('several rotations while the consumer is paused: every line of every generation once', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const f = new Follower(log, { rotateGraceMs: 300, ...base(), maxInFlight: 1 })
-      followers.push(f)
+      tmp.track(f)
       const got: string[] = []
       let rotations = 0
       let release: () => void = () => undefined
@@ -208,7 +198,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('copytruncate: a shorter rewrite restarts at 0 with a truncated event', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       appendFileSync(log, text(seq(1, 5)))
@@ -222,7 +212,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('truncated and regrown past the old offset in one step is detected by the marker', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       appendFileSync(log, 'x1\nx2\n')
@@ -236,7 +226,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('skips the NUL hole a non-append writer leaves after truncation', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       const writer = openSync(log, 'r+')
@@ -251,7 +241,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('delete and recreate (inode numbers are reused) follows the new file from 0', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, 'old\n')
       const [, c] = await follow(log)
       appendFileSync(log, 'a\n')
@@ -265,11 +255,11 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('atomic rename-over: the new content, not the old again', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, 'old\n')
       const [, c] = await follow(log)
-      writeFileSync(join(dir, 'tmp'), 'z\n')
-      renameSync(join(dir, 'tmp'), log)
+      writeFileSync(join(tmp.dir, 'tmp'), 'z\n')
+      renameSync(join(tmp.dir, 'tmp'), log)
       await c.lineCount(1)
       await sleep(100)
       expect(c.texts).toEqual(['z'])
@@ -277,7 +267,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('waits for a file that does not exist yet and announces it', async () => {
-      const log = join(dir, 'later.log')
+      const log = join(tmp.dir, 'later.log')
       const [f, c] = await follow(log)
       expect(f.state).toBe('missing')
       expect(c.types()).toContain('missing')
@@ -289,7 +279,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('survives its directory being removed and recreated', async () => {
-      const sub = join(dir, 'd')
+      const sub = join(tmp.dir, 'd')
       mkdirSync(sub)
       const log = join(sub, 'a.log')
       writeFileSync(log, '')
@@ -307,16 +297,16 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('starts in a directory that does not exist yet', async () => {
-      const log = join(dir, 'not', 'yet', 'a.log')
+      const log = join(tmp.dir, 'not', 'yet', 'a.log')
       const [, c] = await follow(log)
-      mkdirSync(join(dir, 'not', 'yet'), { recursive: true })
+      mkdirSync(join(tmp.dir, 'not', 'yet'), { recursive: true })
       writeFileSync(log, 'x\n')
       await c.lineCount(1)
       expect(c.texts).toEqual(['x'])
     })
 
     it('path replaced by a directory, then by a FIFO: clear errors, no hang, keeps waiting', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       unlinkSync(log)
@@ -333,18 +323,18 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('a symlink re-pointed to another file switches to it', async () => {
-      const a = join(dir, 'a.log')
-      const b = join(dir, 'b.log')
-      const cur = join(dir, 'current')
+      const a = join(tmp.dir, 'a.log')
+      const b = join(tmp.dir, 'b.log')
+      const cur = join(tmp.dir, 'current')
       writeFileSync(a, '')
       writeFileSync(b, 'old-b\n')
       symlinkSync(a, cur)
       const [, c] = await follow(cur)
       appendFileSync(a, 'from-a\n')
       await c.lineCount(1)
-      const tmp = join(dir, 'current.tmp')
-      symlinkSync(b, tmp)
-      renameSync(tmp, cur)
+      const next = join(tmp.dir, 'current.tmp')
+      symlinkSync(b, next)
+      renameSync(next, cur)
       await c.event('rotated')
       appendFileSync(b, 'from-b\n')
       await c.lineCount(3)
@@ -355,7 +345,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
       if (process.getuid?.() === 0) {
         // root reads through any mode bits; the held descriptor is what matters either way.
       }
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log)
       chmodSync(log, 0o000)
@@ -366,8 +356,8 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('two followers of one inode (hard link) both get every line; closing one leaves the other', async () => {
-      const log = join(dir, 'a.log')
-      const link = join(dir, 'b.log')
+      const log = join(tmp.dir, 'a.log')
+      const link = join(tmp.dir, 'b.log')
       writeFileSync(log, '')
       execFileSync('ln', [log, link])
       const [f1, c1] = await follow(log)
@@ -383,10 +373,10 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('stops reading while the consumer has not settled, and resumes without loss', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const f = new Follower(log, { ...base(), maxInFlight: 1, maxBatchBytes: 4096 })
-      followers.push(f)
+      tmp.track(f)
       const got: string[] = []
       let release: () => void = () => undefined
       let calls = 0
@@ -410,7 +400,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('close() twice is fine, and nothing arrives after close', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [f, c] = await follow(log)
       await f.close()
@@ -422,7 +412,7 @@ export function followerContract(label: string, base: () => FollowerOptions): vo
     })
 
     it('emits the unterminated remainder of a deleted file flagged partial', async () => {
-      const log = join(dir, 'a.log')
+      const log = join(tmp.dir, 'a.log')
       writeFileSync(log, '')
       const [, c] = await follow(log, { rotateGraceMs: 100 })
       appendFileSync(log, 'whole\nabc')

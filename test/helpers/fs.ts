@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterEach, beforeEach } from 'vitest'
 
 export async function tempDir(
   prefix = 'taillight-'
@@ -25,3 +26,32 @@ export async function waitFor(pred: () => boolean, what: string, ms = 5000): Pro
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * A fresh temporary directory for each test of the calling describe block, removed afterwards,
+ * together with everything handed to `track` (closed first, newest first).
+ */
+export function useTempDir(): {
+  readonly dir: string
+  track<T extends { close(): Promise<unknown> }>(x: T): T
+} {
+  let dir = ''
+  let cleanup = async (): Promise<void> => undefined
+  const open: { close(): Promise<unknown> }[] = []
+  beforeEach(async () => {
+    ;({ dir, cleanup } = await tempDir())
+  })
+  afterEach(async () => {
+    for (const x of open.splice(0).reverse()) await x.close()
+    await cleanup()
+  })
+  return {
+    get dir() {
+      return dir
+    },
+    track(x) {
+      open.push(x)
+      return x
+    },
+  }
+}
