@@ -3,7 +3,7 @@
  * a download whose read fails half way, and a client socket reset in the middle of an event.
  * None of them may crash anything or lose a line that can still be read.
  */
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readSync, renameSync, writeFileSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { request } from 'node:http'
 import { connect } from 'node:net'
@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createFileSource } from '../src/follow/file-source.js'
 import { Follower } from '../src/follow/follower.js'
+import type { FollowerIo } from '../src/follow/options.js'
 import { serveNode } from '../src/server/node-serve.js'
 import { Collector } from './helpers/collect.js'
 import { sleep, useTempDir, waitFor } from './helpers/fs.js'
@@ -21,23 +22,37 @@ const text = (lines: string[]): string => lines.map((l) => l + '\n').join('')
 const errno = (code: string, syscall: string, path: string) =>
   Object.assign(new Error(`${code}: injected, ${syscall} '${path}'`), { code, syscall, path })
 
-/** An `open` whose handles fail reads while `faults.read` is set, and that refuses paths in `faults.deny`. */
-function faultyOpen(faults: { read: string | null; deny: Set<string> }) {
-  return async (path: string, flags: number): Promise<FileHandle> => {
-    if (faults.deny.has(path)) throw errno('EACCES', 'open', path)
-    const fh = await open(path, flags)
-    return new Proxy(fh, {
-      get(target, prop, receiver) {
-        if (prop === 'read') {
-          return (...args: unknown[]) => {
-            if (faults.read) return Promise.reject(errno(faults.read, 'read', path))
-            return (target.read as (...a: unknown[]) => unknown).apply(target, args)
+/**
+ * File I/O whose reads (async and sync) fail while `faults.read` is set, and whose open refuses
+ * the paths in `faults.deny`.
+ */
+function faultyIo(faults: { read: string | null; deny: Set<string> }): FollowerIo {
+  return {
+    async open(path: string, flags: number): Promise<FileHandle> {
+      if (faults.deny.has(path)) throw errno('EACCES', 'open', path)
+      const fh = await open(path, flags)
+      return new Proxy(fh, {
+        get(target, prop, receiver) {
+          if (prop === 'read') {
+            return (...args: unknown[]) => {
+              if (faults.read) return Promise.reject(errno(faults.read, 'read', path))
+              return (target.read as (...a: unknown[]) => unknown).apply(target, args)
+            }
           }
-        }
-        const v = Reflect.get(target, prop, receiver) as unknown
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
-      },
-    })
+          const v = Reflect.get(target, prop, receiver) as unknown
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
+        },
+      })
+    },
+    readSync(fd, buf, offset, length, position) {
+      // Like node's readSync: an errno error without a path (the follower adds its own).
+      if (faults.read)
+        throw Object.assign(new Error(`${faults.read}: injected, read`), {
+          code: faults.read,
+          syscall: 'read',
+        })
+      return readSync(fd, buf, offset, length, position)
+    },
   }
 }
 
@@ -50,7 +65,7 @@ describe('faults while following', () => {
         const log = join(tmp.dir, 'a.log')
         writeFileSync(log, '')
         const faults = { read: null as string | null, deny: new Set<string>() }
-        const f = new Follower(log, { poll, open: faultyOpen(faults), safetyTickMs: 100 })
+        const f = new Follower(log, { poll, io: faultyIo(faults), safetyTickMs: 100 })
         tmp.track(f)
         const c = new Collector(f)
         await f.start()
@@ -74,7 +89,7 @@ describe('faults while following', () => {
         const faults = { read: null as string | null, deny: new Set<string>() }
         const f = new Follower(log, {
           poll,
-          open: faultyOpen(faults),
+          io: faultyIo(faults),
           rotateGraceMs: 200,
           safetyTickMs: 100,
         })
@@ -105,7 +120,7 @@ describe('faults while serving', () => {
     const log = join(tmp.dir, 'big.log')
     writeFileSync(log, text(seq(1, 200_000))) // ~2.5 MB: many 64 KiB chunks
     const faults = { read: null as string | null, deny: new Set<string>() }
-    const source = tmp.track(await createFileSource('big.log', log, { open: faultyOpen(faults) }))
+    const source = tmp.track(await createFileSource('big.log', log, { io: faultyIo(faults) }))
     const server = tmp.track(
       await serveNode({ sources: [source], version: 't' }, { assets: false })
     )

@@ -312,7 +312,7 @@ export class Follower {
    */
   private async openCurrent(at: number | 'end' | 'start'): Promise<boolean> {
     // O_NONBLOCK: opening a FIFO put in the log's place must not hang the follower.
-    const fh = await this.opts.open(this.path, constants.O_RDONLY | constants.O_NONBLOCK)
+    const fh = await this.opts.io.open(this.path, constants.O_RDONLY | constants.O_NONBLOCK)
     try {
       const st = await fh.stat({ bigint: true })
       if (!st.isFile()) {
@@ -333,7 +333,7 @@ export class Follower {
         )
         if (!tail.hitLimit) offset = tail.start
       }
-      const g = new Generation(++this.genCounter, fh, st, offset, this.opts)
+      const g = new Generation(++this.genCounter, fh, st, offset, this.opts, this.opts.io.readSync)
       await g.loadMarker()
       const fp = await g.fingerprintAt(offset)
       if (fp !== null) g.fp = fp

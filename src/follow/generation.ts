@@ -11,6 +11,7 @@ import { fingerprint, fingerprintRanges, formatCursor, HEAD_BYTES } from '../cor
 import { LineSplitter, type SplitterOptions } from '../core/line-splitter.js'
 import type { LogLine } from '../core/types.js'
 import { readExact } from './fingerprint.js'
+import type { FollowerIo } from './options.js'
 
 export interface Batch {
   lines: LogLine[]
@@ -52,6 +53,12 @@ export class Generation {
   nlink: number
   private mtimeNs: bigint
   private ctimeNs: bigint
+  /**
+   * Read on the JS thread. Only with native notification on a local file system: the bytes were
+   * just written, so the pread is a page-cache copy of a few microseconds, while a thread-pool
+   * round trip costs about 0.1 ms of latency. Polling (maybe NFS) always reads asynchronously.
+   */
+  syncReads = false
   /** Native watch id on this inode, 0 when none. */
   fileWatch = 0
   /** When draining (rotated away): stop after this time unless it keeps changing. */
@@ -67,7 +74,14 @@ export class Generation {
   private closing: Promise<void> | null = null
   private closeWhenFree: (() => void) | null = null
 
-  constructor(gen: number, fh: FileHandle, st: BigIntStats, offset: number, opts: SplitterOptions) {
+  constructor(
+    gen: number,
+    fh: FileHandle,
+    st: BigIntStats,
+    offset: number,
+    opts: SplitterOptions,
+    private readonly readSync: FollowerIo['readSync']
+  ) {
     this.gen = gen
     this.fh = fh
     this.dev = st.dev
@@ -140,7 +154,9 @@ export class Generation {
     const mStart = Math.max(0, at - MARKER_BYTES)
     const mLen = at - mStart
     const want = Math.min(buf.length, mLen + maxBytes)
-    const { bytesRead } = await this.fh.read(buf, 0, want, mStart)
+    const bytesRead = this.syncReads
+      ? this.readSync(this.fh.fd, buf, 0, want, mStart)
+      : (await this.fh.read(buf, 0, want, mStart)).bytesRead
     if (bytesRead < mLen) return { truncated: 'size' }
     if (!sameBytes(buf, mLen, this.marker)) return { truncated: 'marker' }
     const start = this.splitter.offset

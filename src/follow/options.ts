@@ -1,6 +1,7 @@
 /**
  * @module Follower options and their defaults.
  */
+import { readSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { NativeBinding } from './native-types.js'
 
@@ -30,8 +31,14 @@ export interface FollowerOptions {
   stripCR?: boolean
   /** After a truncation, skip the NUL bytes a non-O_APPEND writer leaves (default true). */
   skipLeadingNul?: boolean
-  /** How files are opened (default fs/promises open); tests pass one that injects faults. */
-  open?: (path: string, flags: number) => Promise<FileHandle>
+  /** File I/O (default node:fs); tests pass functions that inject faults. */
+  io?: FollowerIo
+}
+
+export interface FollowerIo {
+  open(path: string, flags: number): Promise<FileHandle>
+  /** The synchronous pread used on the native fast path (see Generation.syncReads). */
+  readSync(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number
 }
 
 export type ResolvedOptions = Required<Omit<FollowerOptions, 'native'>> & {
@@ -58,6 +65,6 @@ export function resolveOptions(o: FollowerOptions): ResolvedOptions {
     pollMaxMs: pos(o.pollMaxMs, 250, 'pollMaxMs'),
     stripCR: o.stripCR ?? true,
     skipLeadingNul: o.skipLeadingNul ?? true,
-    open: o.open ?? open,
+    io: o.io ?? { open, readSync },
   }
 }

@@ -59,6 +59,9 @@ export class Watches {
         if (flags & Wake.IGNORED) this.unwatchFile(g)
         this.kick(flags)
       })
+      // Native notification only runs on local file systems (remote ones poll): reads can be
+      // synchronous page-cache copies (see Generation.syncReads).
+      g.syncReads = true
     } catch (err) {
       this.degrade(err)
     }
