@@ -3,6 +3,7 @@
 // server following it and the page open in headless Chromium, then reports frame times (from a
 // requestAnimationFrame probe in the page), JS heap, DOM rows, and whether the newest line is on
 // screen. Usage: node bench/browser-throughput.mjs [--rate 10000] [--seconds 6] [--cap 100000]
+// [--json FILE] (also write the figures to FILE as JSON)
 // Needs a built checkout (npm run build) and Chromium (/usr/bin/chromium or CHROMIUM_PATH).
 import { spawn } from 'node:child_process'
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -18,6 +19,8 @@ const RATE = arg('rate', 10_000)
 const SECONDS = arg('seconds', 6)
 const CAP = arg('cap', 100_000)
 const TICK_MS = 10
+const jsonAt = process.argv.indexOf('--json')
+const JSON_PATH = jsonAt >= 0 ? process.argv[jsonAt + 1] : undefined
 const root = new URL('..', import.meta.url).pathname
 const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find(
   (p) => p && existsSync(p)
@@ -128,6 +131,10 @@ console.log(
 )
 console.log(`  DOM: ${m.rows} row elements, ${m.domNodes} elements in the document`)
 console.log(`  newest line on screen ${lagMs} ms after the writer stopped`)
+if (JSON_PATH) {
+  const summary = { rate: RATE, seconds: SECONDS, cap: CAP, total, writeSeconds, lagMs, afterGc }
+  writeFileSync(JSON_PATH, JSON.stringify({ ...summary, ...m }, null, 2))
+}
 
 await browser.close()
 server.kill('SIGTERM')

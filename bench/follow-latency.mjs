@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // Write-to-'lines'-event latency of the follower, native notification vs stat polling.
-// Usage: npm run build && node bench/follow-latency.mjs [samples=500]
+// Usage: npm run build && node bench/follow-latency.mjs [samples=500] [--json results.json]
 // Each sample appends one line, waits for the follower to emit it, then idles a random
 // 2-20 ms (so polling is measured at its realistic, partly backed-off interval).
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { argv } from 'node:process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Follower } from '../dist/follow/follower.js'
 import { loadNative } from '../dist/follow/native.js'
 
-const samples = Number(process.argv[2] ?? 500)
+const jsonAt = argv.indexOf('--json')
+const jsonPath = jsonAt > 0 ? argv[jsonAt + 1] : undefined
+const positional = argv.slice(2).filter((a, i, xs) => a !== '--json' && xs[i - 1] !== '--json')
+const samples = Number(positional[0] ?? 500)
+const results = []
 const dir = mkdtempSync(join(tmpdir(), 'taillight-bench-'))
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]
 
@@ -34,6 +39,15 @@ async function measure(label, opts) {
   await f.close()
   lat.sort((a, b) => a - b)
   const backend = f.backend
+  results.push({
+    label,
+    backend: backend.backend,
+    reason: backend.reason,
+    samples,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    max: lat.at(-1),
+  })
   console.log(
     `${label.padEnd(8)} backend=${backend.backend}${backend.reason ? `(${backend.reason})` : ''} ` +
       `samples=${samples} p50=${pct(lat, 50).toFixed(3)} ms p99=${pct(lat, 99).toFixed(3)} ms ` +
@@ -43,6 +57,10 @@ async function measure(label, opts) {
 
 const native = loadNative()
 if (native.binding) await measure('native', {})
-else console.log(`native   skipped: ${native.reason}`)
+else {
+  console.log(`native   skipped: ${native.reason}`)
+  results.push({ label: 'native', skipped: native.reason })
+}
 await measure('poll', { poll: true })
 rmSync(dir, { recursive: true, force: true })
+if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ samples, results }, null, 2))

@@ -7,14 +7,16 @@
  * every line and every probe client, the time from just before the write to its arrival, and
  * verifies that every client got every line in order (byte hashes, see server-latency.mjs).
  *
- *   node bench/redis-latency.mjs [--clients 1,10000] [--rate 100] [--seconds 10]
+ *   node bench/redis-latency.mjs [--clients 1,10000] [--rate 100] [--seconds 10] [--json FILE]
+ *
+ * --json FILE: also write the rows to FILE as JSON, rewritten after every run.
  *
  * Needs dist/ (npm run build:ts) and redis-server (Debian package). Everything runs on
  * 127.0.0.1 with its own redis-server on a free port (no persistence), bounded in time.
  */
 import { execFileSync, fork, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,7 +47,13 @@ async function main() {
       console.log(`skip ${n} clients: ulimit -n allows ${limit}`)
       continue
     }
-    for (const via of ['direct', 'edge']) rows.push(await run(via, n, rate, seconds))
+    for (const via of ['direct', 'edge']) {
+      rows.push(await run(via, n, rate, seconds))
+      if (args.json) {
+        const meta = { node: process.version, redis: redisVersion, rate, seconds }
+        writeFileSync(args.json, JSON.stringify({ ...meta, rows }, null, 2))
+      }
+    }
   }
   console.log(
     '\npath     clients  verified  in-order    p50 ms   p99 ms   max ms  edge cpu %  edge rss MB'

@@ -1,7 +1,8 @@
 // Last-10-lines latency and memory on a 10 GiB log: native readBackward vs the TypeScript twin.
-// Usage: npx tsc -p tsconfig.build.json && node --expose-gc bench/tail-big-file.mjs
-// Env: BENCH_DIR (default os.tmpdir()), BENCH_GIB (default 10), BENCH_ITERATIONS (default 30),
-// BENCH_DROP_CACHES=1 (root only: drop the page cache before every run for truly cold reads).
+// Usage: npx tsc -p tsconfig.build.json && node --expose-gc bench/tail-big-file.mjs [--json FILE]
+// Env: BENCH_DIR (default os.tmpdir()), BENCH_GIB (default 10; fractions such as 0.5 work, in
+// steps of 64 MiB), BENCH_ITERATIONS (default 30), BENCH_DROP_CACHES=1 (root only: drop the page
+// cache before every run for truly cold reads). --json FILE: also write the figures to FILE.
 import {
   closeSync,
   fsyncSync,
@@ -24,6 +25,9 @@ const BLOCK = 64 * 1024 * 1024
 const wantBytes = Number(process.env.BENCH_GIB ?? 10) * GIB
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 30)
 const dropCaches = process.env.BENCH_DROP_CACHES === '1'
+const jsonAt = process.argv.indexOf('--json')
+const jsonPath = jsonAt > 0 ? process.argv[jsonAt + 1] : undefined
+const results = { iterations, cold: dropCaches, runs: [] }
 
 const { readBackward, readBackwardTs, DEFAULT_CHUNK_SIZE } = await import(
   pathToFileURL(path.join(root, 'dist/follow/read-backward.js')).href
@@ -79,6 +83,7 @@ async function measure(label, read, file) {
   }
   const { p50, max } = stats(times)
   const mib = (n) => `${(n / 1024 / 1024).toFixed(2)} MiB`
+  results.runs.push({ label, p50, max, rssDelta: rss, heapDelta: heap })
   console.log(
     `${label.padEnd(10)} p50 ${p50.toFixed(3)} ms  max ${max.toFixed(3)} ms  ` +
       `max RSS delta ${mib(rss)}  max heap delta ${mib(heap)}  (${iterations} runs)`
@@ -106,6 +111,8 @@ try {
   // Dirty pages survive drop_caches; flush them so cold runs really read from disk.
   if (dropCaches) fsyncSync(fd)
   closeSync(fd)
+  results.bytes = total
+  results.writeSeconds = (Date.now() - t0) / 1000
   console.log(
     `wrote ${(total / GIB).toFixed(2)} GiB in ${((Date.now() - t0) / 1000).toFixed(1)} s to ${file}`
   )
@@ -114,6 +121,7 @@ try {
   const args = [10, 1024 * 1024, DEFAULT_CHUNK_SIZE]
   await measure('native', (fh, size) => readBackward(fh, size, ...args, native), file)
   await measure('ts', (fh, size) => readBackwardTs(fh, size, ...args), file)
+  if (jsonPath) writeFileSync(jsonPath, JSON.stringify(results, null, 2))
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
