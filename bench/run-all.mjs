@@ -673,20 +673,6 @@ function renderServer([main, runtimes]) {
         ),
         ''
       )
-      if (
-        runtimes.data.rows.some(
-          (r) => r.server.endsWith('deno') && r.inOrder && r.verified < r.clients
-        )
-      )
-        lines.push(
-          'Deno sends the event stream with chunked transfer encoding and, for a socket that falls',
-          'behind, merges several events into one larger chunk. The clients that do not parse hash',
-          'the raw bytes, chunk headers included, so for Deno a differing hash does not show a lost',
-          'line; the 100 probe clients, which parse every line, all got every line in order ("in',
-          'order" is only reported when every probe got every line). Hashing the de-chunked body',
-          'would make the count meaningful for Deno.',
-          ''
-        )
     }
   }
   lines.push(`Run: ${runFacts([main, runtimes].filter(Boolean))}.`)

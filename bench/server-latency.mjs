@@ -585,9 +585,61 @@ function sseClient(u, st, onData) {
       )
       resolve()
     })
-    s.on('data', (d) => onData(st, d))
+    const body = dechunker((d) => onData(st, d))
+    s.on('data', body)
     s.on('error', reject)
   })
+}
+
+/**
+ * Strips the response head and, when the body is chunked, the chunk framing, so clients compare
+ * the same bytes whatever chunks a server (or runtime: Deno merges events into bigger chunks for
+ * a client that falls behind) happened to write.
+ */
+function dechunker(out) {
+  let buf = Buffer.alloc(0)
+  let head = true
+  let chunked = false
+  let left = 0 // bytes of the current chunk still to pass on (+2 for its CRLF while > 0)
+  return (d) => {
+    buf = buf.length ? Buffer.concat([buf, d]) : d
+    if (head) {
+      const end = buf.indexOf('\r\n\r\n')
+      if (end < 0) return
+      chunked = /\r\ntransfer-encoding:\s*chunked/i.test(buf.subarray(0, end).toString('latin1'))
+      head = false
+      buf = buf.subarray(end + 4)
+    }
+    if (!chunked) {
+      if (buf.length) out(buf)
+      buf = Buffer.alloc(0)
+      return
+    }
+    const parts = []
+    for (;;) {
+      if (left > 2) {
+        const take = Math.min(left - 2, buf.length)
+        if (take === 0) break
+        parts.push(buf.subarray(0, take))
+        buf = buf.subarray(take)
+        left -= take
+        continue
+      }
+      if (left > 0) {
+        if (buf.length < left) break
+        buf = buf.subarray(left) // the CRLF after a chunk
+        left = 0
+        continue
+      }
+      const eol = buf.indexOf('\r\n')
+      if (eol < 0) break
+      const size = parseInt(buf.subarray(0, eol).toString('latin1'), 16)
+      buf = buf.subarray(eol + 2)
+      if (!size) break // last chunk
+      left = size + 2
+    }
+    if (parts.length) out(parts.length === 1 ? parts[0] : Buffer.concat(parts))
+  }
 }
 
 /**
