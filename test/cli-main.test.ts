@@ -202,6 +202,40 @@ describe('serving a file', () => {
       live.parser.events.slice(1).map((e) => e.event)
     )
   }, 30_000)
+
+  it('a client whose last event was a rotate, away across another rotation, loses nothing', async () => {
+    // Found by bench/soak.mjs: every rotate/truncate once carried the same id (offset 0, no
+    // bytes to fingerprint), so resuming from one landed after the newest rotation instead.
+    const f = logFile(2)
+    const args = ['--port', '0', f]
+    const a = runCli(args)
+    const url = await a.url
+    const s = await sse(`${url}events?lines=0`)
+    await s.waitFor((x) => x.parser.events.length >= 1, 5000, 'init')
+    renameSync(f, `${f}.1`)
+    writeFileSync(f, '')
+    await s.waitFor((x) => x.parser.events.some((e) => e.event === 'rotate'), 8000, 'rotate')
+    const id = s.parser.lastId
+    s.close()
+    appendFileSync(f, 'b1\nb2\nb3\n')
+    await new Promise((r) => setTimeout(r, 300))
+    renameSync(f, `${f}.2`)
+    writeFileSync(f, 'c1\n')
+    appendFileSync(f, 'c2\n')
+    const r = await sse(`${url}events`, { 'Last-Event-ID': id })
+    await r.waitFor((x) => sseLines(x).includes('c2'), 8000, 'resumed from the ring')
+    expect(sseLines(r)).toEqual(['b1', 'b2', 'b3', 'c1', 'c2'])
+    r.close()
+    // After a restart the ring is gone and the id names a file that is no longer the log:
+    // an honest reset, never a silent jump into the current file.
+    a.child.kill('SIGKILL')
+    await a.exit
+    const b = runCli(args)
+    const t = await sse(`${await b.url}events`, { 'Last-Event-ID': id })
+    await t.waitFor((x) => x.parser.events.length >= 2, 8000, 'reset and init')
+    expect(t.parser.events.map((e) => e.event).slice(0, 2)).toEqual(['reset', 'init'])
+    t.close()
+  }, 30_000)
 })
 
 describe('signals', () => {

@@ -251,7 +251,7 @@ export class Follower {
       return
     }
     const size = Number((await g.fh.stat()).size)
-    g.restart(++this.genCounter, EMPTY_FP, this.opts.skipLeadingNul)
+    g.restart(++this.genCounter, g.zeroFingerprint, this.opts.skipLeadingNul)
     this.emit({ type: 'truncated', reason, oldOffset, size, cursor: g.cursor })
   }
 

@@ -68,6 +68,7 @@ export class Generation {
   atEof = false
   lastChange = Date.now()
   private head: Buffer | null = null
+  private readonly identity: Uint8Array
   /** The MARKER_BYTES just before splitter.end, as we read them. */
   private marker: Uint8Array = new Uint8Array(0)
   private refs = 0
@@ -92,7 +93,11 @@ export class Generation {
     this.ctimeNs = st.ctimeNs
     this.splitter = new LineSplitter(offset, opts)
     this.offset = offset
-    this.fp = fingerprint(new Uint8Array(0), new Uint8Array(0))
+    // A position at offset 0 covers no bytes, so its fingerprint is the file's identity instead:
+    // otherwise the start of every file (after each rotation or truncation) would have one and
+    // the same cursor, and a client resuming from one would silently land in a later file.
+    this.identity = new TextEncoder().encode(`${st.dev}:${st.ino}:${st.birthtimeNs}`)
+    this.fp = this.zeroFingerprint
   }
 
   get cursor(): string {
@@ -116,6 +121,7 @@ export class Generation {
     offset: number,
     known?: { buf: Uint8Array; at: number }
   ): Promise<string | null> {
+    if (offset === 0) return this.zeroFingerprint
     const { headEnd, tailStart } = fingerprintRanges(offset)
     let head: Uint8Array
     if (this.head && headEnd <= this.head.length) head = this.head.subarray(0, headEnd)
@@ -130,6 +136,11 @@ export class Generation {
     } else tail = await readExact(this.fh, tailStart, offset)
     if (head.length !== headEnd || tail.length !== offset - tailStart) return null
     return fingerprint(head, tail)
+  }
+
+  /** The fingerprint of offset 0 in this file (see the constructor). */
+  get zeroFingerprint(): string {
+    return fingerprint(this.identity, new Uint8Array(0))
   }
 
   /** Restarts at 0 after a truncation, with no held bytes. */

@@ -173,7 +173,10 @@ export class Broadcaster {
     this.metrics.dropped[reason]++
     const queued = c.sink.bufferedBytes + c.queued
     // The event goes past the bound on purpose: a slow reader still learns why it was cut off.
-    c.sink.write(encodeEvent('dropped', { reason, queuedBytes: queued }, c.lastId || this.headId))
+    // No id when this client was sent nothing yet: its browser then resumes from the cursor it
+    // came with (EventSource keeps its last id), or starts afresh; never from our head, which
+    // would skip what it had not been sent.
+    c.sink.write(encodeEvent('dropped', { reason, queuedBytes: queued }, c.lastId || undefined))
     this.end(c)
   }
 
@@ -233,7 +236,8 @@ export class Broadcaster {
   }
 
   #onEvent(e: FollowEvent): void {
-    if (!addEvent(this.#pending, e, this.counters)) return
+    const prevId = this.#pending[this.#pending.length - 1]?.id ?? this.headId
+    if (!addEvent(this.#pending, e, this.counters, prevId)) return
     if (!this.#scheduled) {
       this.#scheduled = true
       const wait = this.#nextFlushAt - performance.now()

@@ -7,8 +7,16 @@ import { texts, type SseEventName } from './sse-frame.js'
 
 export type Pending = { event: SseEventName; data: object; id: string; lines: number }
 
-/** Adds one follower event to the pending list; false when it has nothing for clients. */
-export function addEvent(pending: Pending[], e: FollowEvent, counters: FileCounters): boolean {
+/**
+ * Adds one follower event to the pending list; false when it has nothing for clients.
+ * `prevId` is the id of the event before it (pending, or else the last one sent).
+ */
+export function addEvent(
+  pending: Pending[],
+  e: FollowEvent,
+  counters: FileCounters,
+  prevId: string
+): boolean {
   const last = pending[pending.length - 1]
   switch (e.type) {
     case 'lines': {
@@ -31,7 +39,10 @@ export function addEvent(pending: Pending[], e: FollowEvent, counters: FileCount
     case 'appeared': {
       counters.rotations++
       const reason = e.type === 'appeared' ? 'appeared' : e.reason
-      pending.push({ event: 'rotate', data: { reason }, id: e.cursor, lines: 0 })
+      // A marker keeps the id of the event before it. Its own cursor is offset 0 of a file,
+      // which the lines that follow will carry forward anyway; as an id of its own it could
+      // repeat (the same file truncated twice) and send a resuming client to the wrong file.
+      pending.push({ event: 'rotate', data: { reason }, id: prevId, lines: 0 })
       return true
     }
     case 'truncated':
@@ -39,7 +50,7 @@ export function addEvent(pending: Pending[], e: FollowEvent, counters: FileCount
       pending.push({
         event: 'truncate',
         data: { reason: e.reason, size: e.size },
-        id: e.cursor,
+        id: prevId,
         lines: 0,
       })
       return true
