@@ -6,6 +6,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { formatCursor, parseCursor } from '../src/core/cursor.js'
 import { LineSplitter } from '../src/core/line-splitter.js'
+import { concat, encodeEvent, HEARTBEAT } from '../src/server/sse-frame.js'
+import { SseParser } from './helpers/sse.js'
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
 
@@ -119,6 +121,36 @@ describe('properties', () => {
         const p = parseCursor(s)
         if (p) expect(formatCursor(p.offset, p.fingerprint)).toBe(s)
       })
+    )
+  })
+
+  it('SSE frames: any lines, any chunking of the stream, the client gets the same lines and ids', () => {
+    const line = fc.string({ unit: 'binary', maxLength: 80 }) // any code points, CR, LF, NUL...
+    const batch = fc.record({
+      lines: fc.array(line, { maxLength: 8 }),
+      id: fc.stringMatching(/^[0-9]{1,6}-[0-9a-f]{14}$/),
+      heartbeat: fc.boolean(),
+    })
+    fc.assert(
+      fc.property(
+        fc.array(batch, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (batches, cuts) => {
+          const frames = batches.flatMap((b) => {
+            const f = encodeEvent('update', { lines: b.lines }, b.id)
+            return b.heartbeat ? [HEARTBEAT, f] : [f]
+          })
+          const bytes = concat(frames)
+          const parser = new SseParser()
+          for (const chunk of chunked(bytes, cuts)) parser.feed(chunk)
+          expect(parser.events.map((e) => e.id)).toEqual(batches.map((b) => b.id))
+          const got = parser.events.map((e) => (JSON.parse(e.data) as { lines: string[] }).lines)
+          // Lone surrogates cannot survive UTF-8 (U+FFFD, as in a browser); all else is exact.
+          const wellFormed = (t: string) => new TextDecoder().decode(new TextEncoder().encode(t))
+          expect(got).toEqual(batches.map((b) => b.lines.map(wellFormed)))
+        }
+      ),
+      { numRuns: 300 }
     )
   })
 })
