@@ -202,6 +202,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
           process.stderr.write(`taillight: ${e.code} ${e.path}: ${e.message}\n`)
         else if (e.type === 'missing') process.stderr.write(`taillight: waiting for ${e.path}\n`)
       })
+      // Missing already at start (the event fired before we subscribed): say so once here.
+      if (s.info().state === 'missing') process.stderr.write(`taillight: waiting for ${path}\n`)
     }
     node = await serve(
       {

@@ -238,6 +238,24 @@ describe('serving a file', () => {
   }, 30_000)
 })
 
+describe('a file that does not exist yet', () => {
+  it('clients get an empty init, then its lines once it appears', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'tl-late-')), 'later.log')
+    const c = runCli(['--port', '0', f])
+    const url = await c.url
+    const s = await sse(`${url}events`)
+    await s.waitFor((x) => x.parser.events.length >= 1, 5000, 'init')
+    expect(s.parser.events[0]).toMatchObject({ event: 'init' })
+    expect(sseLines(s)).toEqual([])
+    writeFileSync(f, 'first\nsecond\n')
+    await s.waitFor((x) => sseLines(x).length === 2, 8000, 'lines of the new file')
+    expect(sseLines(s)).toEqual(['first', 'second'])
+    expect(s.parser.events.map((e) => e.event)).toContain('rotate')
+    expect(c.stderr()).toContain('waiting for')
+    s.close()
+  })
+})
+
 describe('signals', () => {
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     it(`${sig}: streams end and the process exits 0 within a second`, async () => {

@@ -70,6 +70,8 @@ class LocalFileSource implements FileSource {
   }
 
   async tail(n: number, at: Position, maxBytes = DEFAULT_MAX_BYTES): Promise<LinesResult | Stale> {
+    // No file at the path right now (waiting for it): nothing to show, which is not an error.
+    if (at.gen === 0) return { lines: [], first: at.cursor, last: at.cursor, more: false }
     const g = this.follower.generation(at.gen)
     if (!g) return stale('gone')
     return this.withHandle(g, () => this.before(g, at.offset, at.cursor, n, maxBytes))

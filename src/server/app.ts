@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): Taillight {
     throw Object.assign(new Error('no sources'), { code: 'E_NO_SOURCES' })
   const metrics = deps.metrics ?? new Metrics()
   const stopLag = startLagMonitor(metrics)
-  const onError = deps.onError ?? ((err: unknown) => console.error('taillight:', err))
+  const onError = deps.onError ?? logError
   const files = new Map<string, FileEntry>()
   for (const source of deps.sources) {
     if (files.has(source.id))
@@ -147,4 +147,13 @@ export function createApp(deps: AppDeps): Taillight {
       for (const f of files.values()) f.hub.close()
     },
   }
+}
+
+/** One line per error, with its code and path: operators grep logs, they do not read stacks. */
+function logError(err: unknown): void {
+  const e = err as { code?: unknown; path?: unknown; message?: unknown } | null
+  const code = typeof e?.code === 'string' ? `${e.code} ` : ''
+  const path = typeof e?.path === 'string' ? `${e.path}: ` : ''
+  const message = typeof e?.message === 'string' ? e.message : String(err)
+  console.error(`taillight: ${code}${path}${message}`)
 }
