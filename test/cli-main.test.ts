@@ -18,6 +18,7 @@ import { ensureBuilt, killAll, ROOT, runCli } from './helpers/cli.js'
 import { connectSse, sseLines, type SseConn } from './helpers/http-sse.js'
 import { until, within } from './helpers/sse.js'
 import { waitFor } from './helpers/fs.js'
+import { range } from './helpers/lines.js'
 
 let dir: string
 const conns: SseConn[] = []
@@ -39,8 +40,6 @@ function logFile(lines: number): string {
   writeFileSync(p, s)
   return p
 }
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`)
 async function sse(url: string, headers?: Record<string, string>) {
   const c = await connectSse(url, headers)
   conns.push(c)

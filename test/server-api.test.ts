@@ -7,14 +7,7 @@ import { fileIds } from '../src/server/file-ids.js'
 import { FrameRing } from '../src/server/frame-ring.js'
 import { parseQuery } from '../src/server/query.js'
 import { FakeSource } from './helpers/fake-source.js'
-
-const numbered = (from: number, to: number) => {
-  let s = ''
-  for (let i = from; i <= to; i++) s += `line ${i}\n`
-  return s
-}
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`)
+import { numbered, range } from './helpers/lines.js'
 
 let apps: Taillight[] = []
 afterEach(() => {

@@ -17,14 +17,7 @@ import {
   type SseConn,
 } from './helpers/http-sse.js'
 import { until, within } from './helpers/sse.js'
-
-const numbered = (from: number, to: number) => {
-  let s = ''
-  for (let i = from; i <= to; i++) s += `line ${i}\n`
-  return s
-}
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`)
+import { numbered, range } from './helpers/lines.js'
 
 const servers: NodeServer[] = []
 const conns: SseConn[] = []

@@ -2,14 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createApp, type AppDeps, type Taillight } from '../src/server/app.js'
 import { FakeSource } from './helpers/fake-source.js'
 import { lines, readBody, until } from './helpers/sse.js'
-
-const numbered = (from: number, to: number) => {
-  let s = ''
-  for (let i = from; i <= to; i++) s += `line ${i}\n`
-  return s
-}
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`)
+import { numbered, range } from './helpers/lines.js'
 
 let apps: Taillight[] = []
 afterEach(() => {
