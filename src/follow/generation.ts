@@ -10,7 +10,7 @@ import type { FileHandle } from 'node:fs/promises'
 import { fingerprint, fingerprintRanges, formatCursor, HEAD_BYTES } from '../core/cursor.js'
 import { LineSplitter, type SplitterOptions } from '../core/line-splitter.js'
 import type { LogLine } from '../core/types.js'
-import { readExact } from './fingerprint.js'
+import { readExact } from './read-exact.js'
 import type { FollowerIo } from './options.js'
 
 export interface Batch {
