@@ -1,8 +1,8 @@
 /**
  * @module LogSource: what the HTTP app needs from a followed file.
  *
- * The embedded server implements it with a local Follower; the Redis edge (later) implements it
- * from a Redis stream. Web-standard types only, so the app core runs on Node, Bun and Deno.
+ * The embedded server implements it with a local Follower; a Redis edge implements it from a
+ * Redis stream. Web-standard types only, so the app core runs on Node, Bun and Deno.
  */
 import type { BackendInfo, CursorCheck, FollowEvent, FollowerState, LinesResult } from './types.js'
 
@@ -13,6 +13,9 @@ export interface Position {
   /** Opaque, resumable cursor for that point (what becomes the SSE id). */
   cursor: string
 }
+
+/** Returns a promise to hold back reading until the event has been taken out. */
+export type SourceListener = (e: FollowEvent) => void | PromiseLike<unknown>
 
 export type Stale = { stale: true; reason: 'malformed' | 'stale' | 'ahead' | 'gone' }
 
@@ -26,8 +29,12 @@ export interface LogSource {
    * Live events, delivered synchronously in order. A 'lines' event emitted after position() was
    * called always starts at (or after) that position, so subscribe + position() in the same tick
    * gives a gap-free hand-over from history to live.
+   *
+   * Backpressure: a listener that returns a promise has not taken the event out yet. While such
+   * promises are unsettled the source reads ahead by a bounded number of batches at most, then
+   * stops reading until they settle: the data waits in the file (or the stream), not in memory.
    */
-  subscribe(listener: (e: FollowEvent) => void): () => void
+  subscribe(listener: SourceListener): () => void
   /** The committed position: just past the last line delivered to subscribers. */
   position(): Position
   /** Checks that a cursor still points into the current file at a line boundary we have delivered. */

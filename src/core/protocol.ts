@@ -1,0 +1,132 @@
+/**
+ * @module The wire contract between the server and the viewer: SSE event payloads and the JSON of
+ * the HTTP routes (README "HTTP API").
+ *
+ * Types only, no runtime code: `src/server` builds these shapes and `web/src` reads them, both
+ * from this one declaration, so a renamed field fails the typecheck on both sides at once.
+ * Cursors are opaque strings everywhere in it (made and parsed only by core/cursor.ts).
+ */
+
+/** Every SSE event name the server may send on /events. */
+export type SseEventName =
+  | 'init'
+  | 'update'
+  | 'rotate'
+  | 'truncate'
+  | 'reset'
+  | 'dropped'
+  | 'skipped'
+  | 'error'
+
+/**
+ * `init`: the last N lines; the event id is the hand-over point just after them. Like every
+ * event it carries at most the event budget of line data: when the last N lines do not fit,
+ * it carries the newest of them that do and says `more: true`; older lines are read with
+ * `/api/lines?before=<first>`.
+ */
+export interface InitEvent {
+  file: string
+  lines: string[]
+  /** Cursor at the start of lines[0] (the id when lines is empty). */
+  first: string
+  /** Fewer than N lines were sent because of the event budget. */
+  more?: true
+}
+
+/** `update`: new lines, at most the event budget of line data (256 KiB by default). */
+export interface UpdateEvent {
+  lines: string[]
+  /** Late lines of a file that was rotated away. */
+  previous?: true
+}
+
+export interface RotateEvent {
+  reason: 'renamed' | 'replaced' | 'recreated' | 'appeared'
+}
+
+export interface TruncateEvent {
+  reason: 'size' | 'marker' | 'gap'
+  size: number
+}
+
+export interface ResetEvent {
+  reason: 'malformed' | 'stale' | 'ahead' | 'gone'
+}
+
+export interface DroppedEvent {
+  reason: 'queue' | 'drain'
+  queuedBytes: number
+}
+
+/**
+ * `skipped` (only for clients that asked for it with `/events?skip=BYTES`): the lines after
+ * `from` up to and including the line ending at `to` were not sent; they stay readable with
+ * `/api/lines?after=FROM&until=TO`. The event's id is `to`.
+ */
+export interface SkippedEvent {
+  from: string
+  to: string
+  bytes: number
+}
+
+export interface ErrorEvent {
+  error: 'server-full'
+  message: string
+}
+
+/** Payload type of each event name. */
+export interface SseEvents {
+  init: InitEvent
+  update: UpdateEvent
+  rotate: RotateEvent
+  truncate: TruncateEvent
+  reset: ResetEvent
+  dropped: DroppedEvent
+  skipped: SkippedEvent
+  error: ErrorEvent
+}
+
+/** One element of `GET /api/files`. */
+export interface FileInfoJson {
+  id: string
+  path: string
+  size: number
+  backend: 'inotify' | 'kqueue' | 'poll'
+  backendReason: string | null
+  state: 'starting' | 'following' | 'missing' | 'error' | 'closed'
+}
+
+/** `GET /api/lines`: a page of lines in file order. */
+export interface LinesJson {
+  file: string
+  lines: string[]
+  /** Cursor at the start of lines[0]. */
+  first: string
+  /** Cursor just past the last line. */
+  last: string
+  /** More lines exist beyond this page in the direction read (older for `before`, newer for `after`). */
+  more: boolean
+  /** lines[0] is the first line of the file. */
+  atStart: boolean
+}
+
+export interface SearchMatchJson {
+  line: string
+  /** Cursor just after the matching line. */
+  cursor: string
+}
+
+/** `GET /api/search`: one page of matches, newest first. */
+export interface SearchJson {
+  file: string
+  matches: SearchMatchJson[]
+  next: string | null
+  done: boolean
+  reason: 'limit' | 'time' | 'bytes' | 'start' | 'stale'
+  scannedBytes: number
+}
+
+/** Every error response: `{"error": {...}}`. */
+export interface ErrorJson {
+  error: { code: string; message: string; param?: string }
+}
