@@ -9,6 +9,7 @@ import { createEdgeSources, renderRedisMetrics, startWatcherPublishing } from '.
 import type { EdgeSources, WatcherPublishing } from './redis/roles.js'
 import { MAX_LINES } from './server/app.js'
 import { fileIds } from './server/file-ids.js'
+import { hostAllowList, isLoopback } from './server/host-check.js'
 import { startDemo, type Demo } from './server/node-demo.js'
 import { serve, type RunningServer } from './server/serve.js'
 
@@ -21,6 +22,10 @@ Follows log files and streams new lines to browsers (Server-Sent Events).
 
 Options (environment variable in brackets):
   --host HOST          address to bind (default 127.0.0.1)          [TAILLIGHT_HOST]
+  --allowed-hosts A,B  more Host names to answer to, e.g. a reverse  [TAILLIGHT_ALLOWED_HOSTS]
+                       proxy's (.example.com allows its subdomains); bound to loopback,
+                       only localhost, 127.0.0.1 and [::1] are answered otherwise, which
+                       stops DNS rebinding attacks from web pages
   --port N             port, 0 picks a free one (default ${DEFAULT_PORT})      [TAILLIGHT_PORT]
   --lines N            lines shown on connect (default 10)           [TAILLIGHT_LINES]
   --poll               poll instead of kernel notification           [TAILLIGHT_POLL=1]
@@ -36,6 +41,7 @@ Options (environment variable in brackets):
 
 export interface CliOptions {
   host: string
+  allowedHosts: string[]
   port: number
   lines: number
   poll: boolean
@@ -77,6 +83,7 @@ export function parseCli(
       allowPositionals: true,
       options: {
         host: { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         port: { type: 'string' },
         lines: { type: 'string' },
         poll: { type: 'boolean' },
@@ -118,8 +125,10 @@ export function parseCli(
   if (tok && !/^[\x21-\x7e]{1,256}$/.test(tok.value)) {
     throw new UsageError(`${tok.name} must be 1 to 256 printable ASCII characters without spaces`)
   }
+  const allowedHosts = hostList(pick('allowed-hosts', 'TAILLIGHT_ALLOWED_HOSTS'))
   const opts: CliOptions = {
     host,
+    allowedHosts,
     port: num('port', 'TAILLIGHT_PORT', 0, 65535, DEFAULT_PORT),
     lines: num('lines', 'TAILLIGHT_LINES', 0, MAX_LINES, 10),
     poll: flag('poll', 'TAILLIGHT_POLL'),
@@ -146,6 +155,22 @@ export function parseCli(
     if (!st.isFile()) throw new UsageError(`${f} is not a regular file`)
   }
   return opts
+}
+
+/** `a.example,.b.example`: names (a leading dot for subdomains) or IP literals, no ports. */
+function hostList(p: { value: string; name: string } | undefined): string[] {
+  if (!p) return []
+  const names = p.value.split(',').map((s) => s.trim())
+  for (const n of names) {
+    if (
+      !/^(\.?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?|\[[0-9a-f:.]+\])$/i.test(
+        n
+      )
+    ) {
+      throw new UsageError(`${p.name} must be a comma-separated list of host names, got '${n}'`)
+    }
+  }
+  return names
 }
 
 export function version(): string {
@@ -210,6 +235,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         sources: served,
         version: version(),
         token: opts.token,
+        hostCheck: hostAllowList(opts.host, opts.allowedHosts),
         maxClients: opts.maxClients,
         lines: opts.lines,
         health: () => (redis ? { redis: redis.health() } : {}),
@@ -234,6 +260,13 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     `taillight ${version()} (${node.runtime}) listening on ${node.url}${opts.token ? ' (token required)' : ''}\n` +
       `following ${files}\n`
   )
+  if (!isLoopback(opts.host) && !opts.token) {
+    process.stderr.write(
+      `taillight: warning: listening on ${opts.host} without --token: anyone who can reach ` +
+        'this address can read every followed file; use a token (TAILLIGHT_TOKEN) or bind ' +
+        '127.0.0.1 behind an authenticating proxy\n'
+    )
+  }
   // Never a silent fallback: polling costs latency, so say which file polls and why.
   for (const s of sources) {
     const { backend, reason } = s.info().backend

@@ -14,6 +14,7 @@ import type { AppContext, AppEnv, FileEntry, SseTransport } from './context.js'
 import { downloadRoute } from './download-route.js'
 import { eventsRoute } from './events-route.js'
 import { Metrics, startLagMonitor } from './metrics.js'
+import { requireHost, type HostCheck } from './host-check.js'
 import { fallbackPage } from './page.js'
 import { parseQuery, ParamError } from './query.js'
 import { searchRoute } from './search-route.js'
@@ -31,6 +32,8 @@ export interface AppDeps {
   version: string
   /** Require this token on every route but /health (and static assets, which hold no data). */
   token?: string
+  /** Answer only requests whose Host passes (hostAllowList in host-check.ts); undefined: any. */
+  hostCheck?: HostCheck
   /** SSE clients across all files (default 10,000). */
   maxClients?: number
   /** Lines in `init` when ?lines= is absent (default 10). */
@@ -96,6 +99,8 @@ export function createApp(deps: AppDeps): Taillight {
   }
 
   const app = new Hono<AppEnv>()
+  // First, so a rebound name learns nothing, not even which routes exist.
+  if (deps.hostCheck) app.use(requireHost(deps.hostCheck))
   app.use(async (c, next) => {
     c.set('query', parseQuery(c.req.url))
     await next()
