@@ -25,7 +25,9 @@ const options = {
   format: 'iife',
   target: 'es2020',
   minify: !watch,
-  sourcemap: true,
+  // Source maps show the page's source to anyone who can load it: only when asked for
+  // (`npm run build:web -- --sourcemap`, or in watch mode while developing).
+  sourcemap: watch || process.argv.includes('--sourcemap'),
   legalComments: 'none',
   logLevel: 'warning',
 }

@@ -68,7 +68,7 @@ describe('hostAllowList', () => {
 })
 
 describe('Host allow-list through the CLI', () => {
-  const tmp = useTempDir('taillight-host-')
+  const tmp = useTempDir()
   afterEach(killAll)
 
   it('a rebound name gets 403 host_not_allowed on every route; loopback names are served', async () => {
@@ -102,6 +102,28 @@ describe('Host allow-list through the CLI', () => {
       expect(JSON.parse(r.body)[0].path).toBe(file)
     }
     expect((await get(url, '/events', `localhost:${port}`)).status).toBe(200)
+  })
+
+  it('the page has a strict CSP that forbids framing; every response has nosniff', async () => {
+    await ensureBuilt()
+    const file = join(tmp.dir, 'app.log')
+    writeFileSync(file, 'one\n')
+    const url = await runCli(['--port', '0', file]).url
+    const page = await fetch(url)
+    const csp = page.headers.get('content-security-policy') ?? ''
+    expect(csp).toMatch(/frame-ancestors 'none'/)
+    expect(csp).toMatch(/script-src 'self'(;|$)/)
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/)
+    expect(page.headers.get('x-frame-options')).toBe('DENY')
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer')
+    for (const path of ['/', '/app.js', '/api/files', '/api/lines', '/health', '/nope']) {
+      const r = await fetch(new URL(path, url))
+      expect(r.headers.get('x-content-type-options'), path).toBe('nosniff')
+      expect(r.headers.get('content-security-policy'), path).toMatch(/frame-ancestors 'none'/)
+      await r.body?.cancel()
+    }
+    // No source maps are served unless the build was asked for them.
+    expect((await fetch(new URL('/app.js.map', url))).status).toBe(404)
   })
 
   it('--allowed-hosts serves a reverse proxy name; a bad list is a usage error', async () => {

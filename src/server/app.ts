@@ -18,6 +18,7 @@ import { requireHost, type HostCheck } from './host-check.js'
 import { fallbackPage } from './page.js'
 import { parseQuery, ParamError } from './query.js'
 import { searchRoute } from './search-route.js'
+import { securityHeaders } from './security-headers.js'
 
 export interface Assets {
   /** The viewer page for / and /log; undefined selects the fallback page. */
@@ -101,14 +102,12 @@ export function createApp(deps: AppDeps): Taillight {
   const app = new Hono<AppEnv>()
   // First, so a rebound name learns nothing, not even which routes exist.
   if (deps.hostCheck) app.use(requireHost(deps.hostCheck))
+  // CSP, frame-ancestors 'none', nosniff, and Referrer-Policy: no-referrer (a ?token= in the
+  // page URL must not leak to other sites through Referer). The SSE fast path writes its own.
+  app.use(securityHeaders())
   app.use(async (c, next) => {
     c.set('query', parseQuery(c.req.url))
     await next()
-    const h = c.res.headers
-    if (h.has('x-hono-already-sent')) return // written straight to the socket, headers included
-    // ?token= must not leak to other sites through Referer.
-    h.set('Referrer-Policy', 'no-referrer')
-    h.set('X-Content-Type-Options', 'nosniff')
   })
   const assets = deps.assets
   if (assets) {
