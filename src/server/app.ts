@@ -128,7 +128,19 @@ export function createApp(deps: AppDeps): Taillight {
   app.get('/download', downloadRoute(ctx))
   app.get('/health', healthRoute(ctx))
   app.get('/metrics', metricsRoute(ctx))
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' } }, 404))
+  // Every route is read-only: another method on a known path is 405 with Allow, not 404, so a
+  // client learns that the path exists and what it may do there.
+  const routes = new Set(app.routes.map((r) => r.path).filter((p) => p !== '/*' && p !== '*'))
+  app.notFound((c) => {
+    if (routes.has(c.req.path) && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      c.header('Allow', 'GET, HEAD')
+      return c.json(
+        { error: { code: 'method_not_allowed', message: `${c.req.method} is not allowed here` } },
+        405
+      )
+    }
+    return c.json({ error: { code: 'not_found', message: 'no such route' } }, 404)
+  })
   app.onError((err, c) => {
     if (err instanceof ParamError) {
       return c.json(
