@@ -122,6 +122,16 @@ describe('Host allow-list through the CLI', () => {
       expect(r.headers.get('content-security-policy'), path).toMatch(/frame-ancestors 'none'/)
       await r.body?.cancel()
     }
+    // The fallback page (no web/dist) keeps its own nonce policy, also closed to framing.
+    const { createApp } = await import('../src/server/app.js')
+    const { FakeSource } = await import('./helpers/fake-source.js')
+    const t = createApp({ sources: [new FakeSource('a')], version: '1' })
+    const fallback = await t.app.request('/')
+    t.close()
+    const fcsp = fallback.headers.get('content-security-policy') ?? ''
+    expect(fcsp).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]+'/)
+    expect(fcsp).toMatch(/frame-ancestors 'none'/)
+    expect(await fallback.text()).toMatch(/<script nonce=/)
     // No source maps are served unless the build was asked for them.
     expect((await fetch(new URL('/app.js.map', url))).status).toBe(404)
   })

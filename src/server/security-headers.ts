@@ -31,5 +31,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     strictTransportSecurity: false,
     crossOriginResourcePolicy: 'same-origin',
     crossOriginOpenerPolicy: 'same-origin',
+    // A response that chose its own policy keeps it (the fallback page's script nonce).
+    overwrite: false,
   })
 }
