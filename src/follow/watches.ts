@@ -7,8 +7,8 @@
  */
 import type { BackendInfo } from '../core/types.js'
 import { errorCode } from './errors.js'
-import type { Generation } from './generation.js'
 import type { NativeLoadResult } from './native.js'
+import type { OpenFile } from './open-file.js'
 import { Wake } from './native-types.js'
 import type { ResolvedOptions } from './options.js'
 import { remoteFsOf } from './remote-fs.js'
@@ -20,6 +20,8 @@ export class Watches {
   /** Set once watches failed: keep the hub only to remove the watches we still have. */
   private pollOnly = false
   private dirWatch = 0
+  /** Native watch ids of the open files that have one. */
+  private readonly fileWatches = new Map<OpenFile, number>()
   private path = ''
 
   constructor(
@@ -49,27 +51,35 @@ export class Watches {
     return this.info
   }
 
-  /** Watches the inode a generation holds, so writes to it wake us even after a rename. */
-  watchFile(g: Generation): void {
-    if (!this.hub || this.pollOnly || g.fileWatch) return
+  /** Watches the inode behind an open file, so writes to it wake us even after a rename. */
+  watchFile(file: OpenFile): void {
+    if (!this.hub || this.pollOnly || this.fileWatches.has(file)) return
     try {
-      g.fileWatch = this.hub.watchFd(g.fh.fd, this.path, (flags) => {
+      const id = this.hub.watchFd(file.fh.fd, this.path, (flags) => {
         // The kernel dropped it; the id still counts as a watch (keeping the loop alive) until
         // it is removed.
-        if (flags & Wake.IGNORED) this.unwatchFile(g)
+        if (flags & Wake.IGNORED) this.unwatchFile(file)
         this.kick(flags)
       })
-      // Native notification only runs on local file systems (remote ones poll): reads can be
-      // synchronous page-cache copies (see Generation.syncReads).
-      g.syncReads = true
+      this.fileWatches.set(file, id)
     } catch (err) {
       this.degrade(err)
     }
   }
 
-  unwatchFile(g: Generation): void {
-    if (this.hub && g.fileWatch) this.hub.unwatch(g.fileWatch)
-    g.fileWatch = 0
+  unwatchFile(file: OpenFile): void {
+    const id = this.fileWatches.get(file)
+    if (id === undefined) return
+    this.fileWatches.delete(file)
+    this.hub?.unwatch(id)
+  }
+
+  /**
+   * Reads of this file may be synchronous (see OpenFile.read): it has a native watch, and native
+   * notification only runs on local file systems (remote ones poll).
+   */
+  syncReads(file: OpenFile): boolean {
+    return this.fileWatches.has(file)
   }
 
   /** (Re)watches the parent directory for our name; it may not exist yet. */
@@ -88,13 +98,13 @@ export class Watches {
   }
 
   /** True when something is not covered by a live watch, so the follower must poll. */
-  needsPolling(cur: Generation | null, draining: Generation[]): boolean {
+  needsPolling(files: OpenFile[]): boolean {
     if (!this.hub || this.pollOnly || !this.dirWatch) return true
-    if (cur && !cur.fileWatch) return true
-    return draining.some((g) => !g.fileWatch)
+    return files.some((f) => !this.fileWatches.has(f))
   }
 
   close(): void {
+    for (const file of [...this.fileWatches.keys()]) this.unwatchFile(file)
     this.dropDir()
     this.hub = null
   }
