@@ -21,6 +21,7 @@ const files = args.map((p, i) => ({
   path: p,
   ino: 0,
   offset: 0,
+  gen: 0,
   clients: new Set(),
 }))
 for (const f of files) {
@@ -65,7 +66,68 @@ async function linesIn(f, from, to) {
 }
 const frame = (event, data, id) =>
   `event: ${event}\ndata: ${JSON.stringify(data)}\n${id ? `id: ${id}\n` : ''}\n`
-const send = (f, text) => f.clients.forEach((res) => res.write(text))
+const send = (f, text) => f.clients.forEach((c) => c.res.write(text))
+// Line data per event, as the real server's budget.
+const EVENT_BYTES = 256 * 1024
+
+// End of the last whole line in [from, min(from + max, to)); past `max` for one longer line.
+async function chunkEnd(f, from, to, max) {
+  for (let size = max; ; size *= 2) {
+    const end = Math.min(to, from + size)
+    const nl = lastNewline(await readRange(f, from, end))
+    if (nl || end === to) return from + nl
+  }
+}
+// The first line start at or after `at`.
+async function lineStartFrom(f, at) {
+  if (at <= 0) return 0
+  for (let pos = at - 1; pos < f.offset; pos += 65536) {
+    const buf = await readRange(f, pos, Math.min(f.offset, pos + 65536))
+    const i = buf.indexOf(10)
+    if (i >= 0) return pos + i + 1
+  }
+  return f.offset
+}
+
+// End of the last whole line in [from, size), read backwards a window at a time.
+async function lastLineEnd(f, from, size) {
+  for (let end = size; end > from; end -= 65536) {
+    const start = Math.max(from, end - 65536)
+    const nl = lastNewline(await readRange(f, start, end))
+    if (nl) return start + nl
+  }
+  return from
+}
+
+// One client's delivery: from its position to the newest line, an event budget at a time,
+// waiting for the socket to drain; with `skip`, a client further behind than that jumps ahead.
+async function pump(f, c) {
+  if (c.pumping) return
+  c.pumping = true
+  try {
+    while (!c.closed && c.pos < f.offset) {
+      const gen = f.gen
+      if (c.skip && f.offset - c.pos > c.skip) {
+        const to = await lineStartFrom(f, f.offset - c.skip)
+        if (to > c.pos) {
+          const skipped = { from: cursor(f, c.pos), to: cursor(f, to), bytes: to - c.pos }
+          c.pos = to
+          c.res.write(frame('skipped', skipped, skipped.to))
+        }
+      }
+      const end = await chunkEnd(f, c.pos, f.offset, EVENT_BYTES)
+      if (end <= c.pos) break
+      const lines = (await linesIn(f, c.pos, end)).map((l) => l.text)
+      // Rotated or truncated meanwhile: these offsets belong to the old file.
+      if (gen !== f.gen) continue
+      c.pos = end
+      if (!c.res.write(frame('update', { lines }, cursor(f, end))))
+        await new Promise((r) => c.res.once('drain', r).once('close', r))
+    }
+  } finally {
+    c.pumping = false
+  }
+}
 
 async function poll(f) {
   let st
@@ -77,21 +139,17 @@ async function poll(f) {
   if (st.ino !== f.ino) {
     f.ino = st.ino
     f.offset = 0
+    f.gen++
     send(f, frame('rotate', { reason: 'renamed' }, cursor(f)))
+    f.clients.forEach((c) => (c.pos = 0))
   } else if (st.size < f.offset) {
     f.offset = 0
+    f.gen++
     send(f, frame('truncate', { reason: 'size' }, cursor(f)))
+    f.clients.forEach((c) => (c.pos = 0))
   }
-  if (st.size <= f.offset) return
-  const buf = await readRange(f, f.offset, st.size)
-  const end = lastNewline(buf)
-  if (!end) return
-  const lines = buf
-    .toString('utf8', 0, end - 1)
-    .split('\n')
-    .map((l) => l.replace(/\r$/, ''))
-  f.offset += end
-  send(f, frame('update', { lines }, cursor(f)))
+  if (st.size > f.offset) f.offset = await lastLineEnd(f, f.offset, st.size)
+  f.clients.forEach((c) => void pump(f, c))
 }
 let polling = false
 setInterval(async () => {
@@ -107,24 +165,50 @@ function json(res, status, body) {
 }
 
 async function events(req, res, f, q) {
+  const skip = q.has('skip') ? Number(q.get('skip')) : undefined
+  if (skip !== undefined && !(Number.isInteger(skip) && skip >= 65536))
+    return json(res, 400, {
+      error: { code: 'bad_skip', message: 'skip must be an integer ≥ 65536', param: 'skip' },
+    })
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache, no-transform',
   })
   res.write('retry: 1000\n\n')
-  const c = req.headers['last-event-id'] || q.get('lastEventId') || undefined
-  const off = parseCursor(f, c)
-  if (off !== undefined) {
-    const lines = await linesIn(f, off, f.offset)
-    if (lines.length) res.write(frame('update', { lines: lines.map((l) => l.text) }, cursor(f)))
-  } else {
-    if (c) res.write(frame('reset', { reason: 'stale' }))
+  const c = { res, pos: f.offset, skip, pumping: false, closed: false }
+  const last = req.headers['last-event-id'] || q.get('lastEventId') || undefined
+  const off = parseCursor(f, last)
+  if (off !== undefined) c.pos = off
+  else {
+    if (last) res.write(frame('reset', { reason: 'stale' }))
     const n = Number(q.get('lines') ?? initLines)
-    const lines = (await linesIn(f, 0, f.offset)).slice(-n || f.offset + 1)
-    res.write(frame('init', { file: f.id, lines: n ? lines.map((l) => l.text) : [] }, cursor(f)))
+    // The newest n lines that fit in one event's budget.
+    const start = await lineStartFrom(f, Math.max(0, f.offset - EVENT_BYTES))
+    const lines = n ? (await linesIn(f, start, f.offset)).slice(-n) : []
+    const more = n > lines.length && (lines[0]?.at ?? start) > 0 ? { more: true } : {}
+    const first = cursor(f, lines[0]?.at ?? f.offset)
+    const init = { file: f.id, lines: lines.map((l) => l.text), first, ...more }
+    res.write(frame('init', init, cursor(f)))
   }
-  f.clients.add(res)
-  req.on('close', () => f.clients.delete(res))
+  f.clients.add(c)
+  req.on('close', () => {
+    c.closed = true
+    f.clients.delete(c)
+  })
+  void pump(f, c)
+}
+
+// Up to `limit` lines before `before`, reading backwards a window at a time.
+async function linesBefore(f, before, limit) {
+  let from = before
+  let got = []
+  while (from > 0 && got.length <= limit) {
+    from = Math.max(0, from - (1 << 20))
+    const start = await lineStartFrom(f, from)
+    got = await linesIn(f, start, before)
+    if (start === 0) from = 0
+  }
+  return got.slice(-limit)
 }
 
 async function handle(req, res) {
@@ -152,19 +236,36 @@ async function handle(req, res) {
   const before = q.has('before') ? parseCursor(f, q.get('before')) : f.offset
   if (before === undefined)
     return json(res, 410, { error: { code: 'stale', message: 'stale cursor' } })
-  const all = await linesIn(f, 0, before)
   const limit = Number(q.get('limit') ?? 100)
+  if (p === '/api/lines' && q.has('after')) {
+    const after = parseCursor(f, q.get('after'))
+    const until = q.has('until') ? parseCursor(f, q.get('until')) : f.offset
+    if (after === undefined || until === undefined || until < after)
+      return json(res, 410, { error: { code: 'stale', message: 'stale cursor' } })
+    const end = await chunkEnd(f, after, until, 1 << 20)
+    const lines = (await linesIn(f, after, end)).slice(0, limit)
+    const last = lines.at(-1)?.end ?? after
+    return json(res, 200, {
+      file: f.id,
+      lines: lines.map((l) => l.text),
+      first: cursor(f, after),
+      last: cursor(f, last),
+      more: last < until,
+      atStart: after === 0,
+    })
+  }
   if (p === '/api/lines') {
-    const lines = all.slice(-limit)
+    const lines = await linesBefore(f, before, limit)
     return json(res, 200, {
       file: f.id,
       lines: lines.map((l) => l.text),
       first: cursor(f, lines[0]?.at ?? before),
       last: cursor(f, before),
-      more: false,
+      more: (lines[0]?.at ?? 0) > 0,
       atStart: (lines[0]?.at ?? 0) === 0,
     })
   }
+  const all = await linesIn(f, 0, before)
   if (p === '/api/search') {
     const needle = q.get('q')
     const re = q.get('regex') ? new RegExp(needle, q.get('icase') ? 'i' : '') : undefined

@@ -1,43 +1,30 @@
 /**
- * URLs and JSON shapes of the server contract (issue "Serve it"). The page never names a path:
- * files are ids from /api/files, positions are opaque cursors. A `?token=` on the page URL is
- * repeated on every request because EventSource cannot send an Authorization header.
+ * @module URLs and JSON of the server contract, typed by the one declaration in
+ * src/core/protocol.ts (shared with the server, so a renamed field fails both typechecks). The
+ * page never names a path: files are ids from /api/files, positions are opaque cursors. A
+ * `?token=` on the page URL is repeated on every request because EventSource cannot send an
+ * Authorization header.
  */
-export interface FileInfo {
-  id: string
-  path: string
-  size?: number
-  backend?: string
-  state?: string
-}
+import type { ErrorJson, FileInfoJson, LinesJson, SearchJson } from '../../src/core/protocol.js'
 
-export interface LinesPage {
-  lines: string[]
-  /** Cursor at the start of lines[0]; undefined when the server did not send one. */
-  first?: string
-  /** Cursor just past the last line. */
-  last?: string
-  more?: boolean
-  /** The server says lines[0] is the first line of the file. */
-  atStart?: boolean
-}
-
-export interface SearchMatch {
-  text: string
-  cursor?: string
-}
-
-export interface SearchPage {
-  matches: SearchMatch[]
-  /** Where to continue searching backwards; undefined at the start of the file. */
-  next?: string
-}
+export type { FileInfoJson, LinesJson, SearchJson }
 
 export interface SearchQuery {
   file: string
   text: string
   regex: boolean
   caseSensitive: boolean
+}
+
+/** A failed request: the server's error code (or the HTTP status) and the route concerned. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly path: string,
+    message: string
+  ) {
+    super(message)
+  }
 }
 
 export class Api {
@@ -54,26 +41,23 @@ export class Api {
     return u.toString()
   }
 
-  async files(): Promise<{ files: FileInfo[] }> {
-    const body = await this.json(this.url('api/files'))
-    return { files: (Array.isArray(body) ? body : []).map(toFileInfo) }
+  async files(): Promise<FileInfoJson[]> {
+    const body = await this.json('api/files', {})
+    if (!Array.isArray(body)) throw new ApiError('bad_response', 'api/files', 'not a list of files')
+    return body as FileInfoJson[]
   }
 
-  async lines(file: string, before: string | undefined, limit: number): Promise<LinesPage> {
-    const b = (await this.json(this.url('api/lines', { file, before, limit }))) as Record<
-      string,
-      unknown
-    >
-    return {
-      lines: toTexts(b.lines),
-      first: str(b.first),
-      last: str(b.last),
-      more: typeof b.more === 'boolean' ? b.more : undefined,
-      atStart: typeof b.atStart === 'boolean' ? b.atStart : undefined,
-    }
+  /** The `limit` lines before `before` (the newest lines without it), in file order. */
+  lines(file: string, before: string | undefined, limit: number): Promise<LinesJson> {
+    return this.linesPage({ file, before, limit })
   }
 
-  async search(q: SearchQuery, before?: string): Promise<SearchPage> {
+  /** The lines after `after` up to `until`, in file order; `more` → continue after `last`. */
+  linesAfter(file: string, after: string, until: string, limit: number): Promise<LinesJson> {
+    return this.linesPage({ file, after, until, limit })
+  }
+
+  async search(q: SearchQuery, before?: string): Promise<SearchJson> {
     const params = {
       file: q.file,
       q: q.text,
@@ -82,46 +66,33 @@ export class Api {
       before,
       limit: 200,
     }
-    const b = (await this.json(this.url('api/search', params))) as Record<string, unknown>
-    const raw = Array.isArray(b.matches) ? b.matches : []
-    // Served as {line, cursor}: cursor is just past the matching line, a permalink with back 0.
-    const matches = raw.map((m: Record<string, unknown>) => ({
-      text: String(m.line ?? ''),
-      cursor: str(m.cursor),
-    }))
-    return { matches, next: str(b.next) }
+    const b = (await this.json('api/search', params)) as Partial<SearchJson>
+    if (!Array.isArray(b.matches))
+      throw new ApiError('bad_response', 'api/search', 'search response without matches')
+    return b as SearchJson
   }
 
-  private async json(url: string): Promise<unknown> {
-    const res = await fetch(url, { headers: { accept: 'application/json' } })
-    if (res.ok) return res.json()
-    // Errors come as {"error": {"code", "message"}}; fall back to the status line.
-    const body = (await res.json().catch(() => undefined)) as
-      { error?: { message?: string } } | undefined
-    throw new Error(body?.error?.message ?? `${res.status} ${res.statusText || 'error'}`)
+  private async linesPage(params: Record<string, string | number | undefined>) {
+    const b = (await this.json('api/lines', params)) as Partial<LinesJson>
+    if (!Array.isArray(b.lines) || typeof b.last !== 'string')
+      throw new ApiError('bad_response', 'api/lines', 'lines response without lines or last')
+    return b as LinesJson
+  }
+
+  private async json(path: string, params: Record<string, string | number | undefined>) {
+    const res = await fetch(this.url(path, params), { headers: { accept: 'application/json' } })
+    if (res.ok) return (await res.json()) as unknown
+    const body = (await res.json().catch(() => undefined)) as Partial<ErrorJson> | undefined
+    throw new ApiError(
+      body?.error?.code ?? `http_${res.status}`,
+      path,
+      body?.error?.message ?? `${res.status} ${res.statusText || 'error'}`
+    )
   }
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined
-}
-
-/** Lines are JSON strings in the contract. */
-function toTexts(v: unknown): string[] {
-  return Array.isArray(v) ? v.map(String) : []
-}
-
-function toFileInfo(v: unknown): FileInfo {
-  const o = (v ?? {}) as Record<string, unknown>
-  // Served as {backend: 'poll', backendReason: 'ENOSPC' | null}.
-  const name = str(o.backend)
-  const reason = str(o.backendReason)
-  const backend = name ? `${name}${reason ? ` (${reason})` : ''}` : undefined
-  return {
-    id: String(o.id),
-    path: String(o.path ?? o.id),
-    size: typeof o.size === 'number' ? o.size : undefined,
-    backend,
-    state: typeof o.state === 'string' ? o.state : undefined,
-  }
+/** The backend as shown in the footer: `poll (ENOSPC)` when the server says why. */
+export function backendText(f: FileInfoJson | undefined): string | undefined {
+  if (!f?.backend) return undefined
+  return f.backendReason ? `${f.backend} (${f.backendReason})` : f.backend
 }

@@ -1,15 +1,20 @@
 /**
- * Wires the viewer together for one page: the active file's connection feeds the store through
- * the pause-aware feed; the virtual list and the chrome (jump button, counts, pause label) are
- * redrawn at most once per animation frame whatever the event rate.
+ * @module Wires the viewer together for one page: the active file's connection feeds the
+ * pause-aware feed, which queues into the ingest; one frame loop applies a budgeted slice of
+ * that queue, then redraws the virtual list and the chrome (jump button, counts, pause label),
+ * each at most once per animation frame whatever the event rate.
  */
-import type { Api, FileInfo } from './api.js'
+import type { SkippedEvent } from '../../src/core/protocol.js'
+import { backendText, type Api, type FileInfoJson } from './api.js'
 import { Connection, type ConnStatus } from './connection.js'
 import { Feed } from './feed.js'
 import { FileTabs } from './file-tabs.js'
 import { compileFilter, type FilterSpec } from './filter.js'
 import { FilterBar } from './filter-bar.js'
-import { FrameScheduler } from './frame-scheduler.js'
+import { FrameLoop, type FrameTask } from './frame-loop.js'
+import { Ingest } from './ingest.js'
+import { LineSizeEstimate, skipBytes } from './skip-size.js'
+import { loadRange, skippedLabel, type SkippedMark } from './skipped-range.js'
 import { noticeText } from './notices.js'
 import { formatPermalink, parsePermalink } from './permalink.js'
 import { openPermalink } from './permalink-view.js'
@@ -21,6 +26,10 @@ import { LineStore, type Entry } from './store.js'
 import { VirtualList } from './virtual-list.js'
 
 export class App {
+  /** The page's one requestAnimationFrame scheduler (its `frames` count is read by benchmarks). */
+  readonly loop = new FrameLoop()
+  readonly ingest: Ingest
+  readonly lineSize = new LineSizeEstimate()
   readonly store: LineStore
   readonly list: VirtualList<Entry>
   readonly feed: Feed
@@ -28,14 +37,17 @@ export class App {
   readonly filterBar: FilterBar
   readonly scrollback: Scrollback
   file: string | undefined
-  files: FileInfo[] = []
+  files: FileInfoJson[] = []
   target: Entry | undefined
   private conn: Connection | undefined
   private unseen = 0
   private filterError: string | undefined
   private resetReason: string | undefined
   private readonly tabs = new FileTabs((id) => this.switchFile(id))
-  private readonly chrome = new FrameScheduler(() => this.drawChrome())
+  private readonly chrome: FrameTask
+  private readonly ingestTask: FrameTask
+  /** Bumped whenever the view is cleared: late range loads for the old view are dropped. */
+  private generation = 0
   private readonly pauseBtn = el<HTMLButtonElement>('pause')
   private readonly jumpBtn = el<HTMLButtonElement>('jump')
 
@@ -46,22 +58,41 @@ export class App {
     private readonly initLines?: number
   ) {
     this.store = new LineStore(cap)
+    this.ingest = new Ingest(
+      {
+        lines: (texts, start, end, cursor) =>
+          this.applyChange(this.store.appendSlice(texts, start, end, cursor)),
+        skipped: (range) => this.applyChange(this.store.skipped(range)),
+        notice: (type, data) => this.applyChange(this.store.marker(noticeText(type, data))),
+      },
+      cap
+    )
+    // Registration order is run order within a frame: apply lines, then draw them, then chrome.
+    this.ingestTask = this.loop.task(() => this.ingest.drain())
     const log = el('log')
-    this.list = new VirtualList(log, this.store, (row, e) => this.fill(row, e), {
+    this.list = new VirtualList(this.loop, log, this.store, (row, e) => this.fill(row, e), {
       follow: (f) => {
         if (f) this.unseen = 0
         this.chrome.schedule()
       },
       nearTop: () => this.file !== undefined && void this.scrollback.load(this.file),
     })
+    this.chrome = this.loop.task(() => this.drawChrome())
     this.scrollback = new Scrollback(api, this.store, (rows) => {
       this.list.shift(rows)
       this.changed()
     })
     this.feed = new Feed(
       {
-        append: (lines, cursor) => this.applyChange(this.store.append(lines, cursor)),
-        notice: (type, data) => this.applyChange(this.store.marker(noticeText(type, data))),
+        append: (lines, cursor) => {
+          this.ingest.lines(lines, cursor)
+          this.ingestTask.schedule()
+        },
+        notice: (type, data, id) => {
+          if (type === 'skipped') this.ingest.skipped(data as unknown as SkippedEvent)
+          else this.ingest.notice(type, data, id)
+          this.ingestTask.schedule()
+        },
       },
       cap,
       () => this.conn?.stop()
@@ -73,7 +104,7 @@ export class App {
 
   async start(): Promise<void> {
     try {
-      this.files = (await this.api.files()).files
+      this.files = await this.api.files()
     } catch (e) {
       this.status.connection({ state: 'offline', message: (e as Error).message })
     }
@@ -140,37 +171,121 @@ export class App {
     const info = this.files.find((f) => f.id === id)
     this.tabs.render(this.files, id)
     this.status.path(info?.path)
-    this.status.backend(info?.backend)
+    this.status.backend(backendText(info))
     el<HTMLAnchorElement>('download-file').href = this.api.url('download', { file: id })
     this.clearView()
     this.conn = new Connection(
       this.api,
       id,
       {
-        init: (lines, cursor) => this.onInit(lines, cursor),
+        init: (ev, cursor) => this.onInit(ev.lines, cursor, ev.first),
         update: (lines, cursor) => {
+          this.lineSize.observe(lines)
           this.feed.batch(lines, cursor)
           // While paused nothing is drawn, but the held count on the pause button changes.
           if (this.feed.paused) this.chrome.schedule()
         },
-        notice: (type, data) => {
+        skipped: (ev, cursor) => {
+          this.feed.notice('skipped', { ...ev }, cursor)
+          if (this.feed.paused) this.chrome.schedule()
+        },
+        notice: (type, data, id) => {
           if (type === 'reset') this.resetReason = noticeText(type, data)
-          else this.feed.notice(type, data)
+          else this.feed.notice(type, data, id)
         },
         status: (s) => this.onStatus(s),
       },
-      this.initLines
+      this.initLines,
+      () => skipBytes(this.store.cap, this.lineSize.average)
     )
   }
 
-  private onInit(lines: string[], cursor: string | undefined): void {
+  private onInit(lines: string[], cursor: string | undefined, first?: string): void {
     this.clearView()
     if (this.resetReason) this.store.marker(this.resetReason)
     this.resetReason = undefined
+    this.lineSize.observe(lines)
     this.store.append(lines, cursor)
     this.feed.reset(cursor)
-    this.scrollback.fromEnd(cursor, lines.length)
+    this.ingest.reset(cursor)
+    // `first` says exactly where the init starts; older servers only gave the end and a count.
+    if (first) this.scrollback.fromStart(first, false)
+    else this.scrollback.fromEnd(cursor, lines.length)
     this.list.scrollToBottom()
+    this.changed(true)
+  }
+
+  /**
+   * Loads a skipped range in place of its marker, as much as the ring has room for without
+   * pushing out the lines after it; what does not fit stays behind as a smaller marker.
+   */
+  async loadSkipped(e: Entry): Promise<void> {
+    const mark = e.skipped
+    const file = this.file
+    if (!mark || mark.loading || file === undefined) return
+    const at = this.store.positionOf(e)
+    if (at < 0) return
+    const room = this.store.cap - this.store.after(at) - 1
+    const gen = this.generation
+    this.setMark(e, { ...mark, loading: true, note: undefined })
+    try {
+      const r = await loadRange(this.api, file, mark.range, room)
+      const pos = this.store.positionOf(e)
+      if (gen !== this.generation || pos < 0) return
+      const entries: Entry[] = []
+      if (r.rest) {
+        const rest: SkippedMark = {
+          range: r.rest,
+          note: `older part; the view keeps ${this.store.cap.toLocaleString('en-US')} lines (?cap=)`,
+        }
+        entries.push({ text: skippedLabel(rest), back: 0, marker: true, skipped: rest })
+      }
+      for (const p of r.pages)
+        p.lines.forEach((text, i) =>
+          entries.push({ text, cursor: p.last, back: p.lines.length - 1 - i })
+        )
+      const before = this.store.count
+      this.store.replaceAt(pos, entries)
+      // The rows after the marker stay where they were on screen; the loaded ones come above.
+      if (!this.list.following) this.list.shift(this.store.count - before)
+      this.changed(true)
+    } catch (err) {
+      if (gen !== this.generation) return
+      this.setMark(e, {
+        ...mark,
+        loading: false,
+        note: `could not load: ${(err as Error).message}`,
+      })
+    }
+  }
+
+  /** What the browser benchmark reads (window.taillight.stats()); numbers only, cheap. */
+  stats() {
+    let skippedRows = 0
+    let skippedBytes = 0
+    for (let i = 0; i < this.store.count; i++) {
+      const e = this.store.row(i)
+      if (e?.skipped) {
+        skippedRows++
+        skippedBytes += e.skipped.range.bytes
+      }
+    }
+    return {
+      frames: this.loop.frames,
+      longestFrameMs: this.loop.longest,
+      queued: this.ingest.queued,
+      discarded: this.ingest.discarded,
+      lines: this.store.total,
+      skippedRows,
+      skippedBytes,
+      skip: skipBytes(this.store.cap, this.lineSize.average),
+      newest: this.store.row(this.store.count - 1)?.text,
+    }
+  }
+
+  private setMark(e: Entry, mark: SkippedMark): void {
+    e.skipped = mark
+    e.text = skippedLabel(mark)
     this.changed(true)
   }
 
@@ -179,17 +294,19 @@ export class App {
     // The backend can change (inotify → poll on ENOSPC, file recreated): refresh on each connect.
     if (s.state === 'live')
       this.api.files().then(
-        ({ files }) => {
+        (files) => {
           this.files = files
-          this.status.backend(files.find((f) => f.id === this.file)?.backend)
+          this.status.backend(backendText(files.find((f) => f.id === this.file)))
         },
         () => undefined
       )
   }
 
   clearView(): void {
+    this.generation++
     this.store.clear()
     this.feed.reset(undefined)
+    this.ingest.reset(undefined)
     this.target = undefined
     this.unseen = 0
   }

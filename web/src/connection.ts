@@ -1,9 +1,10 @@
 /**
- * The SSE connection to /events. We own reconnection instead of leaving it to EventSource so the
+ * @module The SSE connection to /events. We own reconnection instead of leaving it to EventSource so the
  * page can show a countdown, back off, recover from HTTP errors (where EventSource gives up), and
  * resume from the cursor of the last event applied: `lastEventId` in the query is what the
  * contract accepts in place of the Last-Event-ID header.
  */
+import type { InitEvent, SkippedEvent } from '../../src/core/protocol.js'
 import type { Api } from './api.js'
 
 export type ConnState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'stopped'
@@ -17,10 +18,12 @@ export interface ConnStatus {
 }
 
 export interface ConnHandlers {
-  init(lines: string[], cursor: string | undefined, data: Record<string, unknown>): void
+  init(ev: InitEvent, cursor: string | undefined): void
   update(lines: string[], cursor: string | undefined): void
+  /** The server skipped ahead (we asked with `skip`): one range instead of its lines. */
+  skipped(ev: SkippedEvent, cursor: string | undefined): void
   /** rotate, truncate, dropped: gap markers; `reset` is announced here before the new init. */
-  notice(type: string, data: Record<string, unknown>): void
+  notice(type: string, data: Record<string, unknown>, id: string | undefined): void
   status(s: ConnStatus): void
 }
 
@@ -42,7 +45,9 @@ export class Connection {
     private readonly file: string | undefined,
     private readonly h: ConnHandlers,
     /** Lines in the init event (`?lines=` on the page); the server's default otherwise. */
-    private readonly initLines?: number
+    private readonly initLines?: number,
+    /** Bytes behind the newest data past which the server skips ahead; asked on each connect. */
+    private readonly skip?: () => number
   ) {}
 
   // Back online: retry now rather than wait out the backoff.
@@ -77,6 +82,7 @@ export class Connection {
         file: this.file,
         lastEventId: this.cursor,
         lines: this.cursor ? undefined : this.initLines,
+        skip: this.skip?.(),
       })
     )
     this.es = es
@@ -93,9 +99,14 @@ export class Connection {
         fn(parse(m.data), id)
         if (id) this.cursor = id
       })
-    on('init', (d, id) => this.h.init(lines(d), id, d))
+    on('init', (d, id) => this.h.init(initEvent(d, id), id))
     on('update', (d, id) => this.h.update(lines(d), id))
-    for (const t of ['rotate', 'truncate', 'reset', 'dropped']) on(t, (d) => this.h.notice(t, d))
+    on('skipped', (d, id) => {
+      const ev = skippedEvent(d, id)
+      if (ev) this.h.skipped(ev, id)
+    })
+    for (const t of ['rotate', 'truncate', 'reset', 'dropped'])
+      on(t, (d, id) => this.h.notice(t, d, id))
     // Server-sent `event: error` (e.g. too many clients) and transport errors share this name.
     es.addEventListener('error', (ev) => {
       if (this.es !== es) return
@@ -147,5 +158,26 @@ function parse(data: string): Record<string, unknown> {
 function lines(d: Record<string, unknown>): string[] {
   const l = d.lines
   if (!Array.isArray(l)) return []
-  return l.map(String)
+  return l.every((x) => typeof x === 'string') ? (l as string[]) : l.map(String)
+}
+
+/** An init as the contract declares it; `first` falls back to the id for older servers. */
+function initEvent(d: Record<string, unknown>, id: string | undefined): InitEvent {
+  const ev: InitEvent = {
+    file: String(d.file ?? ''),
+    lines: lines(d),
+    first: typeof d.first === 'string' ? d.first : '',
+  }
+  if (d.more === true) ev.more = true
+  if (!ev.first && ev.lines.length === 0 && id) ev.first = id
+  return ev
+}
+
+function skippedEvent(
+  d: Record<string, unknown>,
+  id: string | undefined
+): SkippedEvent | undefined {
+  const bytes = Number(d.bytes)
+  if (typeof d.from !== 'string' || !Number.isFinite(bytes)) return undefined
+  return { from: d.from, to: typeof d.to === 'string' ? d.to : (id ?? ''), bytes }
 }

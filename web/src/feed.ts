@@ -1,17 +1,18 @@
 /**
- * Between the connection and the store: applies batches in order, or holds them while paused.
+ * @module Between the connection and the store: applies batches in order, or holds them while paused.
  * Held lines are counted; past the cap they are dropped and the feed asks to be refetched from
  * the cursor of the last batch applied, so pausing never loses a line and never grows memory
  * beyond the cap (the server re-reads the file for us).
  */
 export interface FeedSink {
   append(lines: string[], cursor: string | undefined): void
-  notice(type: string, data: Record<string, unknown>): void
+  /** A typed gap event (rotate, truncate, dropped, skipped) and its id, when it had one. */
+  notice(type: string, data: Record<string, unknown>, id?: string): void
 }
 
 type Held =
   | { lines: string[]; cursor: string | undefined }
-  | { notice: string; data: Record<string, unknown> }
+  | { notice: string; data: Record<string, unknown>; id?: string }
 
 export class Feed {
   paused = false
@@ -53,9 +54,11 @@ export class Feed {
     }
   }
 
-  notice(type: string, data: Record<string, unknown>): void {
-    if (!this.paused) this.sink.notice(type, data)
-    else if (!this.overflowed) this.queue.push({ notice: type, data })
+  notice(type: string, data: Record<string, unknown>, id?: string): void {
+    if (!this.paused) {
+      this.sink.notice(type, data, id)
+      if (id) this.applied = id
+    } else if (!this.overflowed) this.queue.push({ notice: type, data, id })
   }
 
   pause(): void {
@@ -73,7 +76,7 @@ export class Feed {
     if (refetch) return 'refetch'
     for (const h of queue) {
       if ('lines' in h) this.batch(h.lines, h.cursor)
-      else this.sink.notice(h.notice, h.data)
+      else this.notice(h.notice, h.data, h.id)
     }
     return 'done'
   }

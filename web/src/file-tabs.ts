@@ -1,5 +1,5 @@
 /** Tabs for the followed files (from /api/files); hidden when the server follows just one. */
-import type { FileInfo } from './api.js'
+import type { FileInfoJson } from './api.js'
 import { el } from './dom.js'
 
 export class FileTabs {
@@ -7,7 +7,7 @@ export class FileTabs {
 
   constructor(private readonly onSelect: (id: string) => void) {}
 
-  render(files: FileInfo[], active: string | undefined): void {
+  render(files: FileInfoJson[], active: string | undefined): void {
     if (files.length < 2) {
       this.nav.replaceChildren()
       return

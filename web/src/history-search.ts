@@ -1,5 +1,5 @@
 /**
- * Search beyond what is loaded: /api/search scans the file backwards on the server (linear-time
+ * @module Search beyond what is loaded: /api/search scans the file backwards on the server (linear-time
  * engine, time and byte budgets), page by page. Results open as permalinks.
  */
 import type { App } from './app.js'
@@ -21,7 +21,7 @@ export async function searchHistory(app: App, panel: Panel, before?: string, int
     const page = await app.api.search({ file, text, regex, caseSensitive }, before)
     status.remove()
     for (const m of page.matches) {
-      const link = h('a', { className: 'hit', textContent: stripAnsi(m.text) })
+      const link = h('a', { className: 'hit', textContent: stripAnsi(m.line) })
       if (m.cursor) {
         link.href = formatPermalink({ file, cursor: m.cursor, back: 0 })
         link.addEventListener('click', (ev) => {
@@ -40,7 +40,7 @@ export async function searchHistory(app: App, panel: Panel, before?: string, int
       )
       more.addEventListener('click', () => {
         more.remove()
-        void searchHistory(app, panel, page.next, results)
+        void searchHistory(app, panel, page.next ?? undefined, results)
       })
     }
   } catch (e) {

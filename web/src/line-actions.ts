@@ -1,5 +1,6 @@
 /**
- * Clicks on a row's gutter: the permalink ("#") selects the line, puts its link in the address bar
+ * @module Clicks on a row: the "load" button of a skipped-range marker brings that range in;
+ * clicks on a row's gutter: the permalink ("#") selects the line, puts its link in the address bar
  * and shows it with a copy button; the JSON toggle ("{}") shows the line pretty-printed. Both open
  * the side panel, which keeps rows at a fixed height for the virtual list.
  */
@@ -15,7 +16,9 @@ export function wireLineActions(app: App, log: HTMLElement, panel: Panel): void 
     const row = t.closest<HTMLElement>('.row')
     const entry = row ? app.list.itemOf(row) : undefined
     if (!entry) return
-    if (t.classList.contains('link')) {
+    if (t.classList.contains('load')) {
+      if (entry.skipped) void app.loadSkipped(entry)
+    } else if (t.classList.contains('link')) {
       ev.preventDefault()
       const href = app.permalinkOf(entry)
       if (!href) return

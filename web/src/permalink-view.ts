@@ -1,5 +1,5 @@
 /**
- * Opening the page at a permalinked line: its context from /api/lines (the lines up to the link's
+ * @module Opening the page at a permalinked line: its context from /api/lines (the lines up to the link's
  * cursor), then the stream resumed from that cursor, so what came after follows in order. The
  * line is highlighted and centred; following stays off until the user jumps to the latest.
  */
@@ -19,7 +19,7 @@ export async function openPermalink(app: App, p: Permalink): Promise<void> {
     app.clearView()
     app.store.append(page.lines, p.cursor)
     app.feed.reset(p.cursor)
-    app.scrollback.fromStart(page.first, page.atStart ?? (page.lines.length < limit && !page.more))
+    app.scrollback.fromStart(page.first || undefined, page.atStart)
     // Rows are searched rather than counted back: an active filter may hide some of them.
     let at = app.store.count - 1
     for (let i = at; i >= 0; i--) {

@@ -49,6 +49,24 @@ export class RingBuffer<T> {
     return true
   }
 
+  /**
+   * Replaces `remove` items at position `at` with `items` (a loaded range, once per click, so
+   * O(cap) is fine). When the result is over the cap the oldest items go; returns how many.
+   */
+  splice(at: number, remove: number, items: readonly T[]): number {
+    const all = this.toArray()
+    const next = all.slice(0, at).concat(items, all.slice(at + remove))
+    const dropped = Math.max(0, next.length - this.cap)
+    const kept = dropped ? next.slice(dropped) : next
+    this.items =
+      kept.length >= Math.min(this.cap, 1024)
+        ? kept
+        : kept.concat(new Array(Math.min(this.cap, 1024) - kept.length))
+    this.start = 0
+    this.size = kept.length
+    return dropped
+  }
+
   clear(): void {
     this.items = new Array<T | undefined>(Math.min(this.cap, 1024))
     this.start = 0

@@ -1,5 +1,5 @@
 /**
- * Fills one pool row for an entry: level class, gutter (permalink, JSON toggle) and the text as
+ * @module Fills one pool row for an entry: level class, gutter (permalink, JSON toggle) and the text as
  * styled spans built with textContent only, so log content can never become markup.
  */
 import { paletteColor, parseAnsi, stripAnsi, type Color, type Style } from './ansi.js'
@@ -7,12 +7,15 @@ import { h } from './dom.js'
 import { looksLikeJson } from './json-line.js'
 import { detectLevel } from './level.js'
 import { segment } from './segments.js'
+import { loadable } from './skipped-range.js'
 import type { Entry } from './store.js'
 
 export interface RowParts {
   link: HTMLAnchorElement
   json: HTMLButtonElement
   text: HTMLElement
+  /** The "load" button of a skipped-range marker (hidden on other rows). */
+  load: HTMLButtonElement
 }
 
 const parts = new WeakMap<HTMLElement, RowParts>()
@@ -24,8 +27,11 @@ export function rowParts(el: HTMLElement): RowParts {
   const json = h('button', { className: 'json', type: 'button', textContent: '{}' })
   json.title = 'Show as formatted JSON'
   const text = h('span')
-  el.replaceChildren(link, json, text)
-  p = { link, json, text }
+  const load = h('button', { className: 'load off', type: 'button', textContent: 'load' })
+  load.dataset.testid = 'skipped-load'
+  load.title = 'Load the skipped lines from the server'
+  el.replaceChildren(link, json, text, load)
+  p = { link, json, text, load }
   parts.set(el, p)
   return p
 }
@@ -40,8 +46,12 @@ export function fillRow(
   const plain = stripAnsi(e.text)
   const level = e.marker ? undefined : detectLevel(plain)
   el.className = e.marker ? 'row marker' : level ? `row lvl-${level}` : 'row'
-  p.text.dataset.testid = e.marker ? 'marker' : 'line'
+  p.text.dataset.testid = e.skipped ? 'skipped' : e.marker ? 'marker' : 'line'
   p.text.className = 'text'
+  const canLoad = e.skipped !== undefined && !e.skipped.loading && loadable(e.skipped.range)
+  p.load.classList.toggle('off', !canLoad)
+  p.load.disabled = !canLoad
+  if (e.skipped) el.className = 'row marker skipped'
   p.link.classList.toggle('off', href === undefined)
   if (href !== undefined) p.link.href = href
   p.json.classList.toggle('off', e.marker === true || !looksLikeJson(plain))

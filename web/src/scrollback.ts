@@ -1,5 +1,5 @@
 /**
- * Loads older lines from /api/lines when the view reaches the top. After an init we only know the
+ * @module Loads older lines from /api/lines when the view reaches the top. After an init we only know the
  * cursor at its end and how many lines it held, so the first request asks for those lines plus
  * older ones and keeps the older part; after that, each page's `first` is the next `before`.
  */
@@ -30,7 +30,7 @@ export class Scrollback {
     this.loading = false
   }
 
-  /** After a permalink load: the lines shown start at `first`. */
+  /** After a permalink load, or an init that says where it starts: lines shown start at `first`. */
   fromStart(first: string | undefined, atStart: boolean): void {
     this.generation++
     this.seed = undefined
@@ -54,10 +54,9 @@ export class Scrollback {
         : page.lines
       const asked = seed ? seed.count + PAGE : PAGE
       this.seed = undefined
-      this.start = page.first
+      this.start = page.first || undefined
       this.atStart =
-        page.atStart ??
-        (page.first === undefined || (page.lines.length < asked && page.more !== true))
+        page.atStart ?? (!page.first || (page.lines.length < asked && page.more !== true))
       let rows = this.store.prepend(older, seed ? seed.cursor : page.last, seed ? seed.count : 0)
       if (this.atStart) rows += this.store.prependMarker('start of file')
       this.onLoaded(rows)

@@ -1,5 +1,5 @@
 /**
- * The lines in memory (a capped ring) and the filtered view over them. Entries are addressed by a
+ * @module The lines in memory (a capped ring) and the filtered view over them. Entries are addressed by a
  * sequence number (oldest = firstSeq) so the filtered index survives trimming at the front and
  * scrollback prepending without rescanning. Reports view-level changes so the list can keep the
  * user's scroll position steady.
@@ -7,6 +7,8 @@
 import { stripAnsi } from './ansi.js'
 import { compileFilter, EMPTY_FILTER_SPEC, type Filter } from './filter.js'
 import { RingBuffer } from './ring-buffer.js'
+import { skippedLabel, type SkippedMark } from './skipped-range.js'
+import type { SkippedEvent } from '../../src/core/protocol.js'
 
 export interface Entry {
   /** The raw line as the server sent it (may hold ANSI codes). */
@@ -17,6 +19,8 @@ export interface Entry {
   back: number
   /** A gap marker (rotation, truncation, reset, overflow), not a line of the file. */
   marker?: true
+  /** A range of the file not sent or not kept: the marker row offers to load it. */
+  skipped?: SkippedMark
 }
 
 export interface ViewChange {
@@ -76,10 +80,52 @@ export class LineStore {
 
   /** Appends one batch (an SSE event): every line gets the batch cursor and its distance to it. */
   append(texts: string[], cursor?: string): ViewChange {
+    return this.appendSlice(texts, 0, texts.length, cursor)
+  }
+
+  /** Appends texts[start, end) of a batch, numbered as if the whole batch came at once. */
+  appendSlice(texts: string[], start: number, end: number, cursor?: string): ViewChange {
     const change = { added: 0, trimmed: 0 }
-    texts.forEach((text, i) => this.push({ text, cursor, back: texts.length - 1 - i }, change))
+    for (let i = start; i < end; i++)
+      this.push({ text: texts[i] as string, cursor, back: texts.length - 1 - i }, change)
     this.compact()
     return change
+  }
+
+  /** One marker row for a skipped range. */
+  skipped(range: SkippedEvent): ViewChange {
+    const mark: SkippedMark = { range }
+    const change = { added: 0, trimmed: 0 }
+    this.push({ text: skippedLabel(mark), back: 0, marker: true, skipped: mark }, change)
+    return change
+  }
+
+  /** Position of an entry in the ring (not the filtered view), or -1. */
+  positionOf(e: Entry): number {
+    for (let i = this.ring.length - 1; i >= 0; i--) if (this.ring.get(i) === e) return i
+    return -1
+  }
+
+  /** Row of an entry in the (filtered) view, or -1. */
+  rowOf(e: Entry): number {
+    for (let i = this.count - 1; i >= 0; i--) if (this.row(i) === e) return i
+    return -1
+  }
+
+  /** Entries kept after ring position `at`. */
+  after(at: number): number {
+    return this.ring.length - 1 - at
+  }
+
+  /**
+   * Puts `entries` in place of the entry at ring position `at` (a loaded skipped range). The
+   * oldest entries make room when the ring is full; returns how many were let go.
+   */
+  replaceAt(at: number, entries: Entry[]): number {
+    const dropped = this.ring.splice(at, 1, entries)
+    this.firstSeq += dropped
+    this.setFilter(this.filter)
+    return dropped
   }
 
   marker(text: string): ViewChange {

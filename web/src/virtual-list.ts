@@ -1,9 +1,9 @@
 /**
- * A fixed-row-height virtual list (the Clusterize.js idea without innerHTML): a sizer gives the
+ * @module A fixed-row-height virtual list (the Clusterize.js idea without innerHTML): a sizer gives the
  * scroller its full height, and a small pool of row elements is moved to and filled for the rows
  * in view. Follow mode keeps the newest row on screen only while the user is at the bottom.
  */
-import { FrameScheduler } from './frame-scheduler.js'
+import type { FrameLoop, FrameTask } from './frame-loop.js'
 
 export interface RowSource<T> {
   readonly count: number
@@ -25,18 +25,20 @@ export class VirtualList<T> {
   private readonly layer: HTMLElement
   private readonly pool: HTMLElement[] = []
   private readonly shown = new WeakMap<HTMLElement, T>()
-  private readonly frames = new FrameScheduler(() => this.frame())
+  private readonly frames: FrameTask
   private rowHeight = 0
   private pendingShift = 0
   private repaint = true
   private target: number | undefined
 
   constructor(
+    loop: FrameLoop,
     private readonly scroller: HTMLElement,
     private readonly source: RowSource<T>,
     private readonly fill: (el: HTMLElement, item: T) => void,
     private readonly events: ListEvents
   ) {
+    this.frames = loop.task(() => this.frame())
     this.sizer = scroller.appendChild(document.createElement('div'))
     this.sizer.className = 'sizer'
     this.layer = scroller.appendChild(document.createElement('div'))
