@@ -1,0 +1,25 @@
+/**
+ * @module The benchmarks' helper processes (load clients, writers) are forked Node scripts that
+ * talk over IPC; this waits for one message type from one, bounded in time.
+ */
+import { fork } from 'node:child_process'
+
+/** Forks `script`; `next(type, ms)` resolves with its next message of `type`, or null after ms. */
+export function forkChild(script, args = []) {
+  const proc = fork(script, args, { stdio: 'inherit' })
+  const next = (type, ms = Infinity) =>
+    new Promise((resolve) => {
+      let timer
+      const on = (m) => {
+        if (m?.type !== type) return
+        clearTimeout(timer)
+        proc.off('message', on)
+        resolve(m)
+      }
+      proc.on('message', on)
+      if (Number.isFinite(ms))
+        timer = setTimeout(() => (proc.off('message', on), resolve(null)), ms).unref()
+    })
+  const send = (m) => proc.connected && proc.send(m)
+  return { proc, next, send, kill: () => proc.connected && proc.kill() }
+}
