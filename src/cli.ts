@@ -29,7 +29,10 @@ Options (environment variable in brackets):
   --port N             port, 0 picks a free one (default ${DEFAULT_PORT})      [TAILLIGHT_PORT]
   --lines N            lines shown on connect (default 10)           [TAILLIGHT_LINES]
   --poll               poll instead of kernel notification           [TAILLIGHT_POLL=1]
-  --token T            require this token (Bearer header or ?token=) [TAILLIGHT_TOKEN]
+  --token-file PATH    require the token in this file (first line)   [TAILLIGHT_TOKEN_FILE]
+  --token T            the same, given inline: visible to every local [TAILLIGHT_TOKEN]
+                       user in ps, so prefer TAILLIGHT_TOKEN or --token-file. Browsers
+                       get a sign-in form, and a ?token= link is traded for a cookie at once
   --max-clients N      most SSE clients at once (default 10000)      [TAILLIGHT_MAX_CLIENTS]
   --demo               write and follow a growing sample log         [TAILLIGHT_DEMO=1]
   --redis URL          scale-out (docs/deploy.md): with files, also  [TAILLIGHT_REDIS]
@@ -88,6 +91,7 @@ export function parseCli(
         lines: { type: 'string' },
         poll: { type: 'boolean' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         'max-clients': { type: 'string' },
         demo: { type: 'boolean' },
         redis: { type: 'string' },
@@ -121,7 +125,8 @@ export function parseCli(
     v[name] === true || (env[envName] !== undefined && bool(env[envName] as string, envName))
   const host = pick('host', 'TAILLIGHT_HOST')?.value ?? '127.0.0.1'
   if (!/^[^\s/?#@]+$/.test(host)) throw new UsageError(`bad host '${host}'`)
-  const tok = pick('token', 'TAILLIGHT_TOKEN')
+  const tok =
+    pick('token', 'TAILLIGHT_TOKEN') ?? tokenFromFile(pick('token-file', 'TAILLIGHT_TOKEN_FILE'))
   if (tok && !/^[\x21-\x7e]{1,256}$/.test(tok.value)) {
     throw new UsageError(`${tok.name} must be 1 to 256 printable ASCII characters without spaces`)
   }
@@ -155,6 +160,19 @@ export function parseCli(
     if (!st.isFile()) throw new UsageError(`${f} is not a regular file`)
   }
   return opts
+}
+
+/** The first line of a token file, as `{value, name}` so errors name the file. */
+function tokenFromFile(p: { value: string; name: string } | undefined) {
+  if (!p) return undefined
+  let text
+  try {
+    text = readFileSync(p.value, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO'
+    throw new UsageError(`${p.name}: cannot read ${p.value} (${code})`)
+  }
+  return { value: (text.split(/\r?\n/)[0] ?? '').trim(), name: `${p.name} ${p.value}` }
 }
 
 /** `a.example,.b.example`: names (a leading dot for subdomains) or IP literals, no ports. */
@@ -284,5 +302,10 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   }
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
+  // A hang-up (a closed terminal, a service manager's reload) must not kill a log watcher
+  // silently; there is no configuration to reload yet, so say so and carry on.
+  process.on('SIGHUP', () => {
+    process.stderr.write('taillight: SIGHUP received: nothing to reload, still running\n')
+  })
   return 0
 }

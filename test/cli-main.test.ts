@@ -271,6 +271,20 @@ describe('signals', () => {
       await within(1000, Promise.all(ss.map((s) => s.end)), 'streams ended')
     })
   }
+  it('SIGHUP: says so in one line and keeps serving', async () => {
+    const f = logFile(3)
+    const c = runCli(['--port', '0', f])
+    const url = await c.url
+    const s = await sse(`${url}events`)
+    await until(() => s.parser.events.length >= 1, 5000, 'connected')
+    c.child.kill('SIGHUP')
+    await until(() => c.stderr().includes('SIGHUP'), 2000, 'the SIGHUP line')
+    expect(c.stderr()).toMatch(/^taillight: SIGHUP received: nothing to reload, still running$/m)
+    appendFileSync(f, 'after the hang-up\n')
+    await s.waitFor((x) => sseLines(x).includes('after the hang-up'), 5000, 'a line after SIGHUP')
+    expect((await fetch(`${url}health`)).status).toBe(200)
+    s.close()
+  })
 })
 
 describe('--demo', () => {

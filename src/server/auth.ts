@@ -1,10 +1,20 @@
 /**
- * @module Token check: `Authorization: Bearer T` or `?token=T` (EventSource cannot set headers).
+ * @module Token check: `Authorization: Bearer T`, the session cookie, or `?token=T`.
+ *
+ * A token in a URL leaks (address bar, history, copied links, proxy logs), so the page trades
+ * it for an HttpOnly, SameSite=Strict cookie at once: a page request with a good `?token=` gets
+ * a 303 to the same URL without it. The cookie holds an HMAC of the token, not the token, so it
+ * is worthless anywhere else and dies when the token is changed. A person without a token gets
+ * a sign-in page, not a JSON 401; programs keep the JSON.
  */
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from './context.js'
+import { signInPage } from './sign-in-page.js'
 
 const encoder = new TextEncoder()
+export const SESSION_COOKIE = 'taillight_session'
+/** Pages a person opens; everything else is an API and answers in JSON. */
+const PAGES = new Set(['/', '/log'])
 
 /** Compares in time that depends only on the expected token's length, not on the input. */
 export function tokenMatches(given: string, expected: string): boolean {
@@ -15,17 +25,102 @@ export function tokenMatches(given: string, expected: string): boolean {
   return diff === 0 && b.length > 0
 }
 
+/** The cookie value for a token: HMAC-SHA256(token, fixed label), base64url. */
+export async function sessionValue(token: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(token),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign']
+  )
+  const mac = new Uint8Array(
+    await crypto.subtle.sign('HMAC', key, encoder.encode('taillight session v1'))
+  )
+  return btoa(String.fromCharCode(...mac))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
+}
+
+/**
+ * `?token=` as the browser sent it: tokens have no spaces, so a space in the decoded value was
+ * a `+` that form-decoding turned into one (a token `a+b` typed into the address bar).
+ */
+function queryToken(c: Context<AppEnv>): string | undefined {
+  return c.get('query').get('token')?.replace(/ /g, '+')
+}
+
+function cookie(c: Context<AppEnv>, name: string): string | undefined {
+  for (const part of (c.req.header('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
+
+function setSession(c: Context<AppEnv>, value: string): void {
+  const secure = new URL(c.req.url).protocol === 'https:' ? '; Secure' : ''
+  c.header(
+    'Set-Cookie',
+    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000${secure}`
+  )
+}
+
+/** The request's own path and query without `token`: where a person lands after signing in. */
+function withoutToken(url: string): string {
+  const u = new URL(url)
+  u.searchParams.delete('token')
+  return u.pathname + u.search
+}
+
+/** Only a path on this server: never `//evil.example` or an absolute URL. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/(?![/\\])/.test(next) ? next : '/'
+}
+
 export function requireToken(
   token: string,
   open: (path: string) => boolean
 ): MiddlewareHandler<AppEnv> {
+  const session = sessionValue(token)
   return async (c, next) => {
+    if (c.req.path === '/auth' && c.req.method === 'POST') return signIn(c, token, await session)
     if (open(c.req.path)) return next()
+    const fromQuery = queryToken(c)
+    if (fromQuery !== undefined && tokenMatches(fromQuery, token)) {
+      if (PAGES.has(c.req.path) && c.req.method === 'GET') {
+        setSession(c, await session)
+        return c.redirect(withoutToken(c.req.url), 303)
+      }
+      return next()
+    }
     const header = c.req.header('authorization')
     const m = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null
-    const given = m?.[1] ?? c.get('query').get('token')
-    if (given !== undefined && tokenMatches(given, token)) return next()
+    if (m && tokenMatches(m[1] as string, token)) return next()
+    const got = cookie(c, SESSION_COOKIE)
+    if (got !== undefined && tokenMatches(got, await session)) return next()
+    if (PAGES.has(c.req.path)) {
+      return signInPage(withoutToken(c.req.url), fromQuery === undefined ? '' : 'Wrong token.')
+    }
     c.header('WWW-Authenticate', 'Bearer realm="taillight"')
     return c.json({ error: { code: 'unauthorized', message: 'missing or wrong token' } }, 401)
   }
+}
+
+/** POST /auth from the sign-in form: `token`, `next`. */
+async function signIn(c: Context<AppEnv>, token: string, session: string): Promise<Response> {
+  let form: FormData
+  try {
+    form = await c.req.formData()
+  } catch {
+    return c.json({ error: { code: 'bad_request', message: 'expected a form' } }, 400)
+  }
+  const given = form.get('token')
+  const next = safeNext(String(form.get('next') ?? '/'))
+  if (typeof given === 'string' && tokenMatches(given.trim(), token)) {
+    setSession(c, session)
+    return c.redirect(next, 303)
+  }
+  return signInPage(next, 'Wrong token.')
 }
