@@ -5,8 +5,13 @@
  * Cursors look like the real ones (`<offset>-<13 hex>`) and depend only on (salt, generation,
  * offset), so a second FakeSource with the same salt and content resolves the first one's
  * cursors, as the real follower does after a restart.
+ *
+ * Backpressure as the follower does it: a listener that returns a promise holds its batch; with
+ * maxInFlight batches held, appended bytes wait in the fake "file" and are delivered (in batches
+ * of at most maxBatchBytes) once the promises settle. Lines are cut like the real splitter's.
  */
-import type { LogSource, Position, Stale } from '../../src/core/log-source.js'
+import { LineSplitter } from '../../src/core/line-splitter.js'
+import type { LogSource, Position, SourceListener, Stale } from '../../src/core/log-source.js'
 import type {
   BackendInfo,
   CursorCheck,
@@ -19,11 +24,24 @@ import type {
 export interface FakeOptions {
   path?: string
   /** Content already in the file; its complete lines count as delivered. */
-  content?: string
+  content?: string | Uint8Array
   /** Same salt + same generation = same cursors (a "restart"). */
   salt?: string
   /** Make every read wait this many ms (0 = next macrotask), to exercise interleavings. */
   readDelayMs?: number
+  /** Longest line piece (default 64 KiB, as the follower). */
+  maxLineBytes?: number
+  /** Most bytes delivered per 'lines' event once delivery resumes (default 256 KiB). */
+  maxBatchBytes?: number
+  /** Held batches (unsettled listener promises) before delivery stops (default 4). */
+  maxInFlight?: number
+}
+
+/** A rotated-away file whose complete lines were not all delivered yet. */
+interface Draining {
+  gen: number
+  buf: Buffer
+  committed: number
 }
 
 const CURSOR_RE = /^(0|[1-9][0-9]{0,15})-([0-9a-f]{13})$/
@@ -38,7 +56,13 @@ export class FakeSource implements LogSource {
   committed: number
   readonly salt: string
   readonly delay: number
-  #listeners = new Set<(e: FollowEvent) => void>()
+  readonly maxLineBytes: number
+  readonly maxBatchBytes: number
+  readonly maxInFlight: number
+  #listeners = new Set<SourceListener>()
+  #draining: Draining[] = []
+  #inFlight = 0
+  #pumping = false
   /** Reads in flight, so tests can wait for quiescence. */
   reads = 0
 
@@ -47,6 +71,9 @@ export class FakeSource implements LogSource {
     this.path = opts.path ?? `/var/log/${id}.log`
     this.salt = opts.salt ?? id
     this.delay = opts.readDelayMs ?? 0
+    this.maxLineBytes = opts.maxLineBytes ?? 64 * 1024
+    this.maxBatchBytes = opts.maxBatchBytes ?? 256 * 1024
+    this.maxInFlight = opts.maxInFlight ?? 4
     this.buf = Buffer.from(opts.content ?? '')
     this.committed = this.buf.lastIndexOf(0x0a) + 1
   }
@@ -63,25 +90,30 @@ export class FakeSource implements LogSource {
 
   // --- driving the fake -------------------------------------------------------------------
 
-  /** Appends text and delivers the complete lines in it as one 'lines' event. */
-  append(text: string): void {
-    this.buf = Buffer.concat([this.buf, Buffer.from(text)])
-    const end = this.buf.lastIndexOf(0x0a) + 1
-    if (end <= this.committed) return
-    const start = this.committed
-    const lines = splitLines(this.buf, start, end)
-    this.committed = end
-    this.#emit({ type: 'lines', lines, start, end, cursor: this.cursorAt(end) })
+  /** Appends to the file and delivers its complete lines (unless listeners hold back). */
+  append(data: string | Uint8Array): void {
+    this.buf = Buffer.concat([this.buf, Buffer.from(data)])
+    this.#pump()
   }
 
-  /** The path now names a new, empty file. */
+  /** Batches held by listeners (promises not settled yet). */
+  get held(): number {
+    return this.#inFlight
+  }
+
+  /** The path now names a new, empty file; undelivered lines of the old one follow later. */
   rotate(reason: 'renamed' | 'replaced' | 'recreated' = 'renamed'): void {
+    if (this.buf.lastIndexOf(0x0a) + 1 > this.committed) {
+      this.#draining.push({ gen: this.gen, buf: this.buf, committed: this.committed })
+    }
     this.gen++
     this.buf = Buffer.alloc(0)
     this.committed = 0
     this.#emit({ type: 'rotated', reason, cursor: this.cursorAt(0) })
+    this.#pump()
   }
 
+  /** Cut to zero in place: lines not delivered yet are gone with the bytes. */
   truncate(): void {
     const oldOffset = this.committed
     this.gen++
@@ -104,7 +136,7 @@ export class FakeSource implements LogSource {
     return { size: this.buf.length, state: this.state, backend: this.backend }
   }
 
-  subscribe(listener: (e: FollowEvent) => void): () => void {
+  subscribe(listener: SourceListener): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
   }
@@ -129,7 +161,8 @@ export class FakeSource implements LogSource {
       start = prev
       count++
     }
-    return this.#result(start, at.offset, false)
+    // As the real sources: `more` says older lines exist, whichever limit stopped the scan.
+    return this.#result(start, at.offset, start > 0)
   }
 
   async readAfter(cursor: string, until: Position, maxBytes: number): Promise<LinesResult | Stale> {
@@ -153,17 +186,13 @@ export class FakeSource implements LogSource {
     if (!c.ok) return { stale: true, reason: c.reason }
     let start = c.offset
     let count = 0
-    let more = false
     while (count < n && start > 0) {
       const prev = this.buf.lastIndexOf(0x0a, start - 2) + 1
-      if (c.offset - prev > maxBytes && count > 0) {
-        more = true
-        break
-      }
+      if (c.offset - prev > maxBytes && count > 0) break
       start = prev
       count++
     }
-    return this.#result(start, c.offset, more)
+    return this.#result(start, c.offset, start > 0)
   }
 
   async openRange(from: number, to: number): Promise<ReadableStream<Uint8Array> | Stale> {
@@ -192,7 +221,7 @@ export class FakeSource implements LogSource {
 
   #result(start: number, end: number, more: boolean): LinesResult {
     return {
-      lines: splitLines(this.buf, start, end),
+      lines: splitLines(this.buf, start, end, this.maxLineBytes),
       first: this.cursorAt(start),
       last: this.cursorAt(end),
       more,
@@ -208,22 +237,60 @@ export class FakeSource implements LogSource {
     }
   }
 
+  /** Delivers what the files hold, batch by batch, while listeners hold fewer than the bound. */
+  #pump(): void {
+    if (this.#pumping) return // a listener appending: delivered by the loop below, in order
+    this.#pumping = true
+    try {
+      while (this.#inFlight < this.maxInFlight) {
+        const old = this.#draining[0]
+        if (old) {
+          if (!this.#batch(old, true)) this.#draining.shift()
+          continue
+        }
+        if (!this.#batch(this, false)) break
+      }
+    } finally {
+      this.#pumping = false
+    }
+  }
+
+  /** Emits the next batch of complete lines of `f`; false when there is none. */
+  #batch(f: Draining, previous: boolean): boolean {
+    const start = f.committed
+    const limit = Math.min(f.buf.length, start + this.maxBatchBytes)
+    let end = f.buf.lastIndexOf(0x0a, limit - 1) + 1
+    if (end <= start) end = f.buf.indexOf(0x0a, start) + 1 // one line longer than a batch
+    if (end <= start) return false
+    const lines = splitLines(f.buf, start, end, this.maxLineBytes)
+    f.committed = end
+    const ev: FollowEvent = { type: 'lines', lines, start, end, cursor: this.cursorAt(end, f.gen) }
+    if (previous) ev.previous = true
+    this.#emit(ev)
+    return true
+  }
+
   #emit(e: FollowEvent): void {
-    for (const l of [...this.#listeners]) l(e)
+    for (const l of [...this.#listeners]) {
+      const r = l(e)
+      if (r && typeof r.then === 'function') {
+        this.#inFlight++
+        const settle = () => {
+          this.#inFlight--
+          this.#pump()
+        }
+        r.then(settle, settle)
+      }
+    }
   }
 }
 
-/** Complete lines in buf[start, end) (end is just past a '\n'). */
-export function splitLines(buf: Buffer, start: number, end: number): LogLine[] {
-  const out: LogLine[] = []
-  let at = start
-  while (at < end) {
-    const nl = buf.indexOf(0x0a, at)
-    if (nl < 0 || nl >= end) break
-    let stop = nl
-    if (stop > at && buf[stop - 1] === 0x0d) stop--
-    out.push({ text: buf.toString('utf8', at, stop), offset: at })
-    at = nl + 1
-  }
-  return out
+/** Complete lines in buf[start, end) (end is just past a '\n'), long ones cut into pieces. */
+export function splitLines(
+  buf: Buffer,
+  start: number,
+  end: number,
+  maxLineBytes = 64 * 1024
+): LogLine[] {
+  return new LineSplitter(start, { maxLineBytes }).push(buf.subarray(start, end))
 }
