@@ -75,17 +75,20 @@ export async function readBackward(
   if (n <= 0 || end === 0) return { lines: [], first: cursor, last: cursor, more: end > 0 }
   const taken: Point[] = [] // newest first: entry and line index
   let bytes = 0
+  let full = false
   let e = pt.entry
   let k = pt.k
   const prev = backward(store, epoch, e)
   for (;;) {
     for (let j = k - 1; j >= 0 && taken.length < n; j--) {
       const size = pointOffset(e, j + 1) - (e.lines[j] as LogLine).offset
-      if (taken.length > 0 && bytes + size > maxBytes) break
+      // Stop at the byte limit for good: going on in an older entry would skip lines j..0.
+      if (taken.length > 0 && bytes + size > maxBytes) full = true
+      if (full) break
       bytes += size
       taken.push({ entry: e, k: j })
     }
-    if (taken.length >= n || bytes >= maxBytes) break
+    if (full || taken.length >= n || bytes >= maxBytes) break
     const p = await prev.next()
     if (p.done || p.value.c !== e.q) break // the stream holds nothing older here
     e = p.value
