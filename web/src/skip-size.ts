@@ -34,9 +34,15 @@ export class LineSizeEstimate {
   }
 }
 
-/** The `skip` to ask for: what a ring of `cap` lines holds, within [MIN_SKIP, MAX_SKIP]. */
+/**
+ * Share of the ring the lines after a skip may fill: the rest keeps the skipped marker (and
+ * some lines before it) in the ring, with room to load the newest part of the range.
+ */
+export const SKIP_SHARE = 0.75
+
+/** The `skip` to ask for: most of what a ring of `cap` lines holds, within the bounds. */
 export function skipBytes(cap: number, averageLineBytes: number): number {
-  const want = Math.round(cap * averageLineBytes)
+  const want = Math.round(cap * averageLineBytes * SKIP_SHARE)
   if (!Number.isFinite(want)) return MAX_SKIP
   return Math.min(MAX_SKIP, Math.max(MIN_SKIP, want))
 }
