@@ -104,9 +104,13 @@ describe('faults while following', () => {
         writeFileSync(log, text(seq(5, 6)))
         await waitFor(() => c.of('error').some((e) => e.code === 'EACCES'), 'an EACCES error')
         expect(c.of('error').find((e) => e.code === 'EACCES')).toMatchObject({ path: log })
+        // No file followed, and the state says why (not 'following' with nothing open).
+        expect(f.phase).toMatchObject({ kind: 'error', code: 'EACCES' })
+        expect(f.current()).toBeNull()
         await c.lineCount(4)
         faults.deny.clear()
         await c.lineCount(6)
+        expect(f.state).toBe('following')
         expect(c.texts).toEqual(seq(1, 6))
       })
     })
