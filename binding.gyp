@@ -1,4 +1,10 @@
 {
+  # Empty: Linux builds the inotify backend. scripts/test-kqueue.mjs sets it (node-gyp
+  # --taillight-kqueue-prefix=DIR) to build the kqueue backend against libkqueue installed in DIR,
+  # so the code macOS and the BSDs run is compiled and tested on Linux too.
+  "variables": {
+    "taillight_kqueue_prefix%": ""
+  },
   "targets": [
     {
       "target_name": "taillight",
@@ -32,9 +38,19 @@
         "MACOSX_DEPLOYMENT_TARGET": "10.15"
       },
       "conditions": [
-        ["OS=='linux'", {
+        ["OS=='linux' and taillight_kqueue_prefix==''", {
           "sources": ["native/linux/InotifyBackend.cc"],
           "defines": ["TAILLIGHT_INOTIFY"]
+        }],
+        ["OS=='linux' and taillight_kqueue_prefix!=''", {
+          "sources": ["native/kqueue/KqueueBackend.cc"],
+          "defines": ["TAILLIGHT_KQUEUE"],
+          "include_dirs": ["<(taillight_kqueue_prefix)/include/kqueue"],
+          "libraries": [
+            "-L<(taillight_kqueue_prefix)/lib",
+            "-lkqueue",
+            "-Wl,-rpath,<(taillight_kqueue_prefix)/lib"
+          ]
         }],
         ["OS=='mac' or OS=='freebsd' or OS=='openbsd'", {
           "sources": ["native/kqueue/KqueueBackend.cc"],

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds native/ with node-gyp. Run by `npm install` (lenient: a failed build only warns, since
 // taillight falls back to stat polling) and by `npm run build:native` (--strict: fails loudly).
+// scripts/test-kqueue.mjs also runs it on a copy of the sources (--directory=DIR) with
+// --taillight-kqueue-prefix=PREFIX, which binding.gyp reads as a gyp variable.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -9,6 +11,9 @@ import { fileURLToPath } from 'node:url'
 
 const strict = process.argv.includes('--strict')
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const directoryArg = process.argv.find((arg) => arg.startsWith('--directory='))
+const buildRoot = directoryArg ? path.resolve(directoryArg.slice('--directory='.length)) : root
+const gypVariables = process.argv.filter((arg) => arg.startsWith('--taillight-'))
 const SUPPORTED = ['linux', 'darwin', 'freebsd', 'openbsd']
 
 function giveUp(reason) {
@@ -64,7 +69,7 @@ try {
   giveUp('node-gyp is not installed')
 }
 
-const args = [nodeGyp, 'rebuild', '--jobs=max']
+const args = [nodeGyp, 'rebuild', '--jobs=max', ...gypVariables]
 // Headers installed next to this node (distro packages, official tarballs) mean no download.
 const prefix = path.resolve(path.dirname(process.execPath), '..')
 if (!process.env.npm_config_nodedir && existsSync(path.join(prefix, 'include/node/node_api.h'))) {
@@ -77,7 +82,7 @@ const env = {
   PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
 }
 const result = spawnSync(process.execPath, args, {
-  cwd: root,
+  cwd: buildRoot,
   env,
   encoding: 'utf8',
   // --strict shows the whole compiler output; install time keeps it for the one-line reason.
@@ -87,7 +92,8 @@ const result = spawnSync(process.execPath, args, {
 if (result.error) giveUp(`could not run node-gyp: ${result.error.message}`)
 if (result.status !== 0)
   giveUp(shortReason(`${result.stdout ?? ''}\n${result.stderr ?? ''}`, result.status))
-if (!existsSync(path.join(root, 'build/Release/taillight.node'))) {
-  giveUp('node-gyp succeeded but build/Release/taillight.node is missing')
-}
-console.error('taillight: native addon built (build/Release/taillight.node).')
+const built = path.join(buildRoot, 'build/Release/taillight.node')
+if (!existsSync(built)) giveUp(`node-gyp succeeded but ${built} is missing`)
+console.error(
+  `taillight: native addon built (${buildRoot === root ? path.relative(root, built) : built}).`
+)

@@ -1,6 +1,7 @@
 /**
- * @module Finds and loads the native addon (build/Release or build/Debug). Never throws and never
- * prints: the caller reports `reason` and falls back to stat polling.
+ * @module Finds and loads the native addon (build/Release or build/Debug, or the file named by
+ * TAILLIGHT_NATIVE_PATH). Never throws and never prints: the caller reports `reason` and falls
+ * back to stat polling.
  */
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -44,8 +45,12 @@ function tryLoad(): NativeLoadResult {
   }
   const require = createRequire(path.join(root, 'package.json'))
   const tried: string[] = []
-  for (const candidate of CANDIDATES) {
-    const file = path.join(root, candidate)
+  // An addon built elsewhere (scripts/test-kqueue.mjs builds the kqueue backend out of tree, so
+  // the checkout's own build/ stays the one everyone else tests).
+  const override = process.env.TAILLIGHT_NATIVE_PATH
+  const candidates = override ? [path.resolve(override)] : CANDIDATES
+  for (const candidate of candidates) {
+    const file = path.resolve(root, candidate)
     if (!existsSync(file)) {
       tried.push(`${file} (not found)`)
       continue
