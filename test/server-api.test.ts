@@ -252,7 +252,12 @@ describe('pieces', () => {
 
   it('FrameRing evicts by count and bytes and resumes after the newest frame with an id', () => {
     const r = new FrameRing(3, 10)
-    const f = (id: string, n: number) => ({ id, bytes: new Uint8Array(n).fill(id.charCodeAt(0)) })
+    const f = (id: string, n: number) => ({
+      id,
+      bytes: new Uint8Array(n).fill(id.charCodeAt(0)),
+      lines: 0,
+      lineBytes: 0,
+    })
     r.push(f('a', 2))
     r.push(f('b', 2))
     r.push(f('c', 2))

@@ -30,7 +30,11 @@ describe('GET /events', () => {
     const body = readBody(res)
     const [init] = await body.events(1)
     expect(init?.event).toBe('init')
-    expect(JSON.parse(init!.data)).toEqual({ file: 'app', lines: range(44, 50) })
+    expect(JSON.parse(init!.data)).toEqual({
+      file: 'app',
+      lines: range(44, 50),
+      first: src.cursorAt(numbered(1, 43).length),
+    })
     expect(init?.id).toBe(src.position().cursor)
     expect(body.parser.retry).toBeGreaterThanOrEqual(2000)
     expect(body.parser.retry).toBeLessThan(5000)
@@ -44,7 +48,11 @@ describe('GET /events', () => {
     const r1 = readBody(await t.app.request('/events'))
     expect(lines((await r1.events(1))[0])).toEqual(range(21, 30))
     const r2 = readBody(await t.app.request('/events?file=b&lines=0'))
-    expect(JSON.parse((await r2.events(1))[0]!.data)).toEqual({ file: 'b', lines: [] })
+    expect(JSON.parse((await r2.events(1))[0]!.data)).toEqual({
+      file: 'b',
+      lines: [],
+      first: b.position().cursor,
+    })
     await r1.cancel()
     await r2.cancel()
   })
@@ -212,7 +220,7 @@ describe('resume', () => {
 
   it('pages a long catch-up and queues live lines meanwhile', async () => {
     const src = new FakeSource('app', { content: numbered(1, 5000), readDelayMs: 1 })
-    const t = setup(src, { broadcaster: { catchUpPageBytes: 1024, ringFrames: 1 } })
+    const t = setup(src, { broadcaster: { maxEventBytes: 1024, ringFrames: 1 } })
     const cursor = src.cursorAt(0)
     const body = readBody(await t.app.request('/events', { headers: { 'Last-Event-ID': cursor } }))
     for (let i = 5001; i <= 5100; i++) {

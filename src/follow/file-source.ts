@@ -21,12 +21,20 @@ export interface FileSource extends LogSource {
   close(): Promise<void>
 }
 
+/** The SSE event budget (src/server's maxEventBytes): batches are sized to fit it whole. */
+const DEFAULT_EVENT_BYTES = 256 * 1024
+
 export async function createFileSource(
   id: string,
   path: string,
-  opts: FollowerOptions = {}
+  opts: FollowerOptions & { maxEventBytes?: number } = {}
 ): Promise<FileSource> {
-  const follower = new Follower(path, opts)
+  // A batch is one read plus the partial line held from the read before it: reading the budget
+  // minus the longest piece keeps every batch, and so every event, within the budget.
+  const budget = opts.maxEventBytes ?? DEFAULT_EVENT_BYTES
+  const maxLine = opts.maxLineBytes ?? 64 * 1024
+  const maxBatchBytes = opts.maxBatchBytes ?? Math.max(4096, budget - maxLine)
+  const follower = new Follower(path, { ...opts, maxBatchBytes })
   await follower.start()
   return new LocalFileSource(id, path, follower, opts)
 }
@@ -53,9 +61,7 @@ class LocalFileSource implements FileSource {
   }
 
   subscribe(listener: Parameters<LogSource['subscribe']>[0]): () => void {
-    return this.follower.on((e) => {
-      listener(e)
-    })
+    return this.follower.on(listener)
   }
 
   position(): Position {

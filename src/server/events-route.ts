@@ -18,12 +18,16 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 }
 
 const FULL_RETRY_MS = 30_000
+export const MIN_SKIP = 64 * 1024
+export const MAX_SKIP = 1_000_000_000
 
 export function eventsRoute(ctx: AppContext, transport?: SseTransport) {
   return (c: Context<AppEnv>) => {
     const q = c.get('query')
     const file = pickFile(ctx, q)
     const lines = intParam(q, 'lines', 0, ctx.maxLines, ctx.defaultLines)
+    // Opt-in skip-ahead: at least a few events' worth, at most what a file plausibly holds.
+    const skip = q.has('skip') ? intParam(q, 'skip', MIN_SKIP, MAX_SKIP, 0) : undefined
     // Validated by the broadcaster: a malformed cursor is answered with reset + init, not 400.
     const cursor = c.req.header('last-event-id') || q.get('lastEventId') || undefined
     if (c.req.method === 'HEAD') return new Response(null, { headers: SSE_HEADERS })
@@ -39,11 +43,11 @@ export function eventsRoute(ctx: AppContext, transport?: SseTransport) {
     }
     const fast = transport?.(c, SSE_HEADERS)
     if (fast) {
-      file.hub.attach(fast.sink, { lines, cursor })
+      file.hub.attach(fast.sink, { lines, cursor, skip })
       return fast.response
     }
     const { sink, body } = createStreamSink()
-    file.hub.attach(sink, { lines, cursor })
+    file.hub.attach(sink, { lines, cursor, skip })
     return new Response(body, { headers: SSE_HEADERS })
   }
 }

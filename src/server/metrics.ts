@@ -20,6 +20,9 @@ export class Metrics {
   bytesSent = 0
   linesSent = 0
   dropped = { queue: 0, drain: 0 }
+  /** `skipped` events sent to skip-ahead clients, and the line bytes they stood for. */
+  skipped = 0
+  skippedBytes = 0
   rejected = 0
   flushes = 0
   flushSeconds = 0
@@ -112,6 +115,12 @@ export class Metrics {
     metric('slow_clients_dropped_total', 'counter', 'Clients dropped for being too slow.', [
       ['{reason="queue"}', this.dropped.queue],
       ['{reason="drain"}', this.dropped.drain],
+    ])
+    metric('skipped_total', 'counter', 'Skip-ahead jumps sent to clients (?skip=).', [
+      ['', this.skipped],
+    ])
+    metric('skipped_bytes_total', 'counter', 'Line bytes skip-ahead clients were not sent.', [
+      ['', this.skippedBytes],
     ])
     metric('clients_rejected_total', 'counter', 'Clients refused at --max-clients.', [
       ['', this.rejected],

@@ -1,11 +1,29 @@
 /**
- * @module From follower events to the SSE events of the next flush.
+ * @module From follower events to the SSE events of the next flush, each within the event budget.
+ *
+ * Consecutive batches merge into one `update` (one frame, one write per client per flush), but
+ * only while the merged event stays within the budget of line data: a burst becomes many events,
+ * each with the cursor of its last batch as its id, so a client cut off mid-burst resumes exactly
+ * where it was. A single batch is never split (its inner points have no cursor); sources keep
+ * their batches within the budget (createFileSource sizes the follower's reads for it).
  */
+import type { SseEventName, SseEvents } from '../core/protocol.js'
 import type { FollowEvent } from '../core/types.js'
 import type { FileCounters } from './metrics.js'
-import { texts, type SseEventName } from './sse-frame.js'
+import { texts } from './sse-frame.js'
 
-export type Pending = { event: SseEventName; data: object; id: string; lines: number }
+export type Pending = {
+  [E in SseEventName]: {
+    event: E
+    data: SseEvents[E]
+    id: string
+    lines: number
+    /** Bytes of line data (file bytes of the batches merged into it). */
+    bytes: number
+    /** Markers: the cursor at the start of the file that follows. */
+    start?: string
+  }
+}[SseEventName]
 
 /**
  * Adds one follower event to the pending list; false when it has nothing for clients.
@@ -15,23 +33,30 @@ export function addEvent(
   pending: Pending[],
   e: FollowEvent,
   counters: FileCounters,
-  prevId: string
+  prevId: string,
+  budget: number
 ): boolean {
   const last = pending[pending.length - 1]
   switch (e.type) {
     case 'lines': {
+      const bytes = e.end - e.start
       counters.linesRead += e.lines.length
-      counters.bytesRead += e.end - e.start
+      counters.bytesRead += bytes
       const t = texts(e.lines)
-      // Consecutive batches merge into one update: one frame and one write per flush.
-      if (last && last.event === 'update' && !e.previous && !('previous' in last.data)) {
-        const arr = (last.data as { lines: string[] }).lines
+      if (
+        last?.event === 'update' &&
+        !e.previous &&
+        !last.data.previous &&
+        last.bytes + bytes <= budget
+      ) {
+        const arr = last.data.lines
         for (const s of t) arr.push(s)
         last.id = e.cursor
         last.lines += t.length
+        last.bytes += bytes
       } else {
-        const data = e.previous ? { lines: t, previous: true } : { lines: t }
-        pending.push({ event: 'update', data, id: e.cursor, lines: t.length })
+        const data = e.previous ? { lines: t, previous: true as const } : { lines: t }
+        pending.push({ event: 'update', data, id: e.cursor, lines: t.length, bytes })
       }
       return true
     }
@@ -42,7 +67,8 @@ export function addEvent(
       // A marker keeps the id of the event before it. Its own cursor is offset 0 of a file,
       // which the lines that follow will carry forward anyway; as an id of its own it could
       // repeat (the same file truncated twice) and send a resuming client to the wrong file.
-      pending.push({ event: 'rotate', data: { reason }, id: prevId, lines: 0 })
+      const start = e.cursor
+      pending.push({ event: 'rotate', data: { reason }, id: prevId, lines: 0, bytes: 0, start })
       return true
     }
     case 'truncated':
@@ -52,6 +78,8 @@ export function addEvent(
         data: { reason: e.reason, size: e.size },
         id: prevId,
         lines: 0,
+        bytes: 0,
+        start: e.cursor,
       })
       return true
     default:

@@ -4,9 +4,8 @@
  * Lines travel as JSON strings inside `data:`, so a log line can never inject an SSE field or a
  * frame boundary (JSON escapes CR and LF) and the browser treats it as text, never as HTML.
  */
+import type { SseEventName, SseEvents } from '../core/protocol.js'
 import type { LogLine } from '../core/types.js'
-
-export type SseEventName = 'init' | 'update' | 'rotate' | 'truncate' | 'reset' | 'dropped' | 'error'
 
 const encoder = new TextEncoder()
 
@@ -21,7 +20,11 @@ export function isValidId(id: string): boolean {
 }
 
 /** Encodes one event. `data` is JSON-encoded on a single `data:` line. */
-export function encodeEvent(event: SseEventName, data: unknown, id?: string): Uint8Array {
+export function encodeEvent<E extends SseEventName>(
+  event: E,
+  data: SseEvents[E],
+  id?: string
+): Uint8Array {
   let text = `event: ${event}\ndata: ${JSON.stringify(data)}\n`
   if (id !== undefined) {
     if (!isValidId(id)) {
