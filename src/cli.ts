@@ -10,6 +10,7 @@ import type { EdgeSources, WatcherPublishing } from './redis/roles.js'
 import { MAX_LINES } from './server/app.js'
 import { fileIds } from './server/file-ids.js'
 import { hostAllowList, isLoopback } from './server/host-check.js'
+import { jwtVerifier } from './server/jwt-auth.js'
 import { startDemo, type Demo } from './server/node-demo.js'
 import { serve, type RunningServer } from './server/serve.js'
 
@@ -33,6 +34,10 @@ Options (environment variable in brackets):
   --token T            the same, given inline: visible to every local [TAILLIGHT_TOKEN]
                        user in ps, so prefer TAILLIGHT_TOKEN or --token-file. Browsers
                        get a sign-in form, and a ?token= link is traded for a cookie at once
+  --auth-jwks URL      accept JWT bearer tokens signed by a key of    [TAILLIGHT_AUTH_JWKS]
+                       this JWKS (your identity provider's jwks_uri)
+  --auth-issuer ISS    required iss claim of those tokens            [TAILLIGHT_AUTH_ISSUER]
+  --auth-audience AUD  required aud claim of those tokens            [TAILLIGHT_AUTH_AUDIENCE]
   --max-clients N      most SSE clients at once (default 10000)      [TAILLIGHT_MAX_CLIENTS]
   --demo               write and follow a growing sample log         [TAILLIGHT_DEMO=1]
   --redis URL          scale-out (docs/deploy.md): with files, also  [TAILLIGHT_REDIS]
@@ -49,6 +54,7 @@ export interface CliOptions {
   lines: number
   poll: boolean
   token?: string
+  auth?: { jwks: string; issuer?: string; audience?: string }
   maxClients: number
   demo: boolean
   files: string[]
@@ -92,6 +98,9 @@ export function parseCli(
         poll: { type: 'boolean' },
         token: { type: 'string' },
         'token-file': { type: 'string' },
+        'auth-jwks': { type: 'string' },
+        'auth-issuer': { type: 'string' },
+        'auth-audience': { type: 'string' },
         'max-clients': { type: 'string' },
         demo: { type: 'boolean' },
         redis: { type: 'string' },
@@ -143,6 +152,17 @@ export function parseCli(
     redisMaxLen: num('redis-maxlen', 'TAILLIGHT_REDIS_MAXLEN', 100, 100_000_000, 100_000),
   }
   if (tok) opts.token = tok.value
+  const jwks = pick('auth-jwks', 'TAILLIGHT_AUTH_JWKS')
+  const issuer = pick('auth-issuer', 'TAILLIGHT_AUTH_ISSUER')?.value
+  const audience = pick('auth-audience', 'TAILLIGHT_AUTH_AUDIENCE')?.value
+  if (jwks) {
+    if (!/^https?:\/\/\S+$/.test(jwks.value)) {
+      throw new UsageError(`${jwks.name} must be an http:// or https:// URL`)
+    }
+    opts.auth = { jwks: jwks.value, issuer, audience }
+  } else if (issuer !== undefined || audience !== undefined) {
+    throw new UsageError('--auth-issuer and --auth-audience need --auth-jwks')
+  }
   const redis = pick('redis', 'TAILLIGHT_REDIS')
   if (redis && !/^rediss?:\/\/\S+$/.test(redis.value)) {
     throw new UsageError(`${redis.name} must be a redis:// or rediss:// URL`)
@@ -254,6 +274,13 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         version: version(),
         token: opts.token,
         hostCheck: hostAllowList(opts.host, opts.allowedHosts),
+        jwt: opts.auth
+          ? jwtVerifier({
+              jwksUrl: opts.auth.jwks,
+              issuer: opts.auth.issuer,
+              audience: opts.auth.audience,
+            })
+          : undefined,
         maxClients: opts.maxClients,
         lines: opts.lines,
         health: () => (redis ? { redis: redis.health() } : {}),
@@ -278,7 +305,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     `taillight ${version()} (${node.runtime}) listening on ${node.url}${opts.token ? ' (token required)' : ''}\n` +
       `following ${files}\n`
   )
-  if (!isLoopback(opts.host) && !opts.token) {
+  if (!isLoopback(opts.host) && !opts.token && !opts.auth) {
     process.stderr.write(
       `taillight: warning: listening on ${opts.host} without --token: anyone who can reach ` +
         'this address can read every followed file; use a token (TAILLIGHT_TOKEN) or bind ' +

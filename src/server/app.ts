@@ -8,13 +8,14 @@
 import { Hono } from 'hono'
 import type { LogSource } from '../core/log-source.js'
 import { filesRoute, healthRoute, linesRoute, metricsRoute } from './api-routes.js'
-import { requireToken } from './auth.js'
+import { requireAuth } from './auth.js'
 import { Broadcaster, type BroadcasterOptions } from './broadcaster.js'
 import type { AppContext, AppEnv, FileEntry, SseTransport } from './context.js'
 import { downloadRoute } from './download-route.js'
 import { eventsRoute } from './events-route.js'
 import { Metrics, startLagMonitor } from './metrics.js'
 import { requireHost, type HostCheck } from './host-check.js'
+import type { JwtVerifier } from './jwt-auth.js'
 import { fallbackPage } from './page.js'
 import { parseQuery, ParamError } from './query.js'
 import { searchRoute } from './search-route.js'
@@ -33,6 +34,8 @@ export interface AppDeps {
   version: string
   /** Require this token on every route but /health (and static assets, which hold no data). */
   token?: string
+  /** Accept JWT bearer tokens that this verifier accepts (jwtVerifier in jwt-auth.ts). */
+  jwt?: JwtVerifier
   /** Answer only requests whose Host passes (hostAllowList in host-check.ts); undefined: any. */
   hostCheck?: HostCheck
   /** SSE clients across all files (default 10,000). */
@@ -117,7 +120,9 @@ export function createApp(deps: AppDeps): Taillight {
       return res ?? next()
     })
   }
-  if (deps.token !== undefined) app.use(requireToken(deps.token, (path) => path === '/health'))
+  if (deps.token !== undefined || deps.jwt) {
+    app.use(requireAuth({ token: deps.token, jwt: deps.jwt }, (path) => path === '/health'))
+  }
   const page = () => assets?.page() ?? fallbackPage()
   app.get('/', page)
   app.get('/log', page)

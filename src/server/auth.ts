@@ -9,6 +9,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from './context.js'
+import { looksLikeJwt, type Identity, type JwtVerifier } from './jwt-auth.js'
 import { signInPage } from './sign-in-page.js'
 
 const encoder = new TextEncoder()
@@ -79,32 +80,63 @@ function safeNext(next: string | undefined): string {
   return next && /^\/(?![/\\])/.test(next) ? next : '/'
 }
 
-export function requireToken(
-  token: string,
+export interface AuthOptions {
+  /** One shared token (--token, TAILLIGHT_TOKEN, --token-file). */
+  token?: string
+  /** JWT bearer tokens checked against a JWKS (--auth-jwks). */
+  jwt?: JwtVerifier
+}
+
+/** Who made a request, when a JWT said so (per-file access reads the groups). */
+const identities = new WeakMap<Request, Identity>()
+
+export function identityOf(req: Request): Identity | undefined {
+  return identities.get(req)
+}
+
+export function requireAuth(
+  o: AuthOptions,
   open: (path: string) => boolean
 ): MiddlewareHandler<AppEnv> {
-  const session = sessionValue(token)
+  const token = o.token
+  const session = token === undefined ? undefined : sessionValue(token)
   return async (c, next) => {
-    if (c.req.path === '/auth' && c.req.method === 'POST') return signIn(c, token, await session)
+    if (c.req.path === '/auth' && c.req.method === 'POST' && token !== undefined) {
+      return signIn(c, token, (await session) as string)
+    }
     if (open(c.req.path)) return next()
     const fromQuery = queryToken(c)
-    if (fromQuery !== undefined && tokenMatches(fromQuery, token)) {
-      if (PAGES.has(c.req.path) && c.req.method === 'GET') {
-        setSession(c, await session)
-        return c.redirect(withoutToken(c.req.url), 303)
-      }
-      return next()
-    }
     const header = c.req.header('authorization')
-    const m = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null
-    if (m && tokenMatches(m[1] as string, token)) return next()
-    const got = cookie(c, SESSION_COOKIE)
-    if (got !== undefined && tokenMatches(got, await session)) return next()
-    if (PAGES.has(c.req.path)) {
-      return signInPage(withoutToken(c.req.url), fromQuery === undefined ? '' : 'Wrong token.')
+    const bearer = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] : undefined
+    let rejected: { code: string; message: string } | undefined
+    // EventSource cannot send headers, so an access token may come as ?token= too.
+    for (const given of [bearer, fromQuery]) {
+      if (given === undefined || !o.jwt || !looksLikeJwt(given)) continue
+      const r = await o.jwt(given)
+      if (r.ok) {
+        identities.set(c.req.raw, r.identity)
+        return next()
+      }
+      rejected = r
+    }
+    if (token !== undefined) {
+      if (fromQuery !== undefined && tokenMatches(fromQuery, token)) {
+        if (PAGES.has(c.req.path) && c.req.method === 'GET') {
+          setSession(c, (await session) as string)
+          return c.redirect(withoutToken(c.req.url), 303)
+        }
+        return next()
+      }
+      if (bearer !== undefined && tokenMatches(bearer, token)) return next()
+      const got = cookie(c, SESSION_COOKIE)
+      if (got !== undefined && tokenMatches(got, (await session) as string)) return next()
+      if (PAGES.has(c.req.path)) {
+        return signInPage(withoutToken(c.req.url), fromQuery === undefined ? '' : 'Wrong token.')
+      }
     }
     c.header('WWW-Authenticate', 'Bearer realm="taillight"')
-    return c.json({ error: { code: 'unauthorized', message: 'missing or wrong token' } }, 401)
+    const error = rejected ?? { code: 'unauthorized', message: 'missing or wrong token' }
+    return c.json({ error }, 401)
   }
 }
 
