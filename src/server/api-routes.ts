@@ -1,13 +1,8 @@
 /**
- * @module JSON routes: /api/files, /api/lines (scrollback), /health and /metrics.
+ * @module Small JSON routes: /api/files, /health and /metrics (/api/lines is lines-route.ts).
  */
 import type { Context } from 'hono'
-import { pickFile, staleError, type AppContext, type AppEnv } from './context.js'
-import { cursorParam, intParam } from './query.js'
-import { texts } from './sse-frame.js'
-
-/** Byte cap of one scrollback read. */
-const LINES_MAX_BYTES = 4 * 1024 * 1024
+import type { AppContext, AppEnv } from './context.js'
 
 export function filesRoute(ctx: AppContext) {
   return (c: Context<AppEnv>) =>
@@ -24,26 +19,6 @@ export function filesRoute(ctx: AppContext) {
         }
       })
     )
-}
-
-export function linesRoute(ctx: AppContext) {
-  return async (c: Context<AppEnv>) => {
-    const q = c.get('query')
-    const { source } = pickFile(ctx, q)
-    const before = cursorParam(q, 'before') ?? source.position().cursor
-    const limit = intParam(q, 'limit', 1, 10_000, 100)
-    const r = await source.readBefore(before, limit, LINES_MAX_BYTES)
-    if ('stale' in r) throw staleError(r.reason, 'before')
-    return c.json({
-      file: source.id,
-      lines: texts(r.lines),
-      first: r.first,
-      last: r.last,
-      more: r.more,
-      // Nothing older exists once the first line returned starts the file.
-      atStart: r.lines.length === 0 || r.lines[0]?.offset === 0,
-    })
-  }
 }
 
 export function healthRoute(ctx: AppContext) {

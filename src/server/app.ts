@@ -7,17 +7,19 @@
  */
 import { Hono } from 'hono'
 import type { LogSource } from '../core/log-source.js'
-import { filesRoute, healthRoute, linesRoute, metricsRoute } from './api-routes.js'
+import { filesRoute, healthRoute, metricsRoute } from './api-routes.js'
 import { requireAuth } from './auth.js'
 import { Broadcaster, type BroadcasterOptions } from './broadcaster.js'
 import type { AppContext, AppEnv, FileEntry, SseTransport } from './context.js'
 import { downloadRoute } from './download-route.js'
 import { eventsRoute } from './events-route.js'
+import { linesRoute } from './lines-route.js'
 import { Metrics, startLagMonitor } from './metrics.js'
 import { requireHost, type HostCheck } from './host-check.js'
 import type { JwtVerifier } from './jwt-auth.js'
 import { fallbackPage } from './page.js'
 import { parseQuery, ParamError } from './query.js'
+import { BusyError, ReadPool, type ReadPoolOptions } from './read-pool.js'
 import { searchRoute } from './search-route.js'
 import { securityHeaders } from './security-headers.js'
 
@@ -48,6 +50,12 @@ export interface AppDeps {
   metrics?: Metrics
   /** Per-request budget of /api/search (default 2 s and 64 MiB). */
   search?: { ms: number; bytes: number }
+  /** History reads (lines, search, download) at once and waiting (default 4; 64 for 5 s). */
+  reads?: ReadPoolOptions
+  /** Cancel a history body its client has not pulled for this long (default 30,000 ms). */
+  undrainedMs?: number
+  /** Closes the connection of a cancelled body (the Node adapter destroys the socket). */
+  dropConnection?: AppContext['bodies']['drop']
   onError?: (err: unknown) => void
   /** More fields for /health (the Redis role's state, for example). */
   health?: () => Record<string, unknown>
@@ -97,6 +105,8 @@ export function createApp(deps: AppDeps): Taillight {
     maxClients: deps.maxClients ?? 10_000,
     metrics,
     search: deps.search ?? { ms: 2_000, bytes: 64 * 1024 * 1024 },
+    reads: new ReadPool(deps.reads),
+    bodies: { idleMs: deps.undrainedMs ?? 30_000, drop: deps.dropConnection },
     clients,
     extraHealth: deps.health,
     extraMetrics: deps.metricsText,
@@ -152,6 +162,11 @@ export function createApp(deps: AppDeps): Taillight {
         { error: { code: err.code, message: err.message, param: err.param } },
         err.status
       )
+    }
+    if (err instanceof BusyError) {
+      return c.json({ error: { code: err.code, message: err.message } }, 503, {
+        'Retry-After': '1',
+      })
     }
     onError(err)
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500)

@@ -6,6 +6,7 @@ import type { LogSource } from '../core/log-source.js'
 import type { Broadcaster } from './broadcaster.js'
 import type { Metrics } from './metrics.js'
 import { ParamError } from './query.js'
+import type { ReadPool } from './read-pool.js'
 import type { SseSink } from './sink.js'
 
 export type AppEnv = { Variables: { query: Map<string, string> } }
@@ -34,6 +35,10 @@ export interface AppContext {
   maxClients: number
   metrics: Metrics
   search: { ms: number; bytes: number }
+  /** The cap on concurrent history reads (lines, search, download). */
+  reads: ReadPool
+  /** History bodies: cancelled after idleMs unpulled; drop closes the connection (adapter). */
+  bodies: { idleMs: number; drop?: (c: Context<AppEnv>) => void }
   clients(): number
   extraHealth?: () => Record<string, unknown>
   extraMetrics?: () => string

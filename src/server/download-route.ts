@@ -1,9 +1,13 @@
 /**
- * @module GET /download: the file, or the range between two cursors, streamed.
+ * @module GET /download: the file, or the range between two cursors, streamed a chunk per pull
+ * (a client that stops reading holds one chunk, and is cut off once it stays stalled).
  */
 import type { Context } from 'hono'
 import { pickFile, staleError, type AppContext, type AppEnv } from './context.js'
+import { historyBody } from './history-body.js'
 import { cursorParam, ParamError } from './query.js'
+
+const ROUTE = '/download'
 
 export function downloadRoute(ctx: AppContext) {
   return async (c: Context<AppEnv>) => {
@@ -18,8 +22,9 @@ export function downloadRoute(ctx: AppContext) {
         ? source.info().size
         : await offsetOf(source.check.bind(source), toCursor, 'to')
     if (from > to) throw new ParamError('bad_range', 'from is after to', 'from')
-    const body = await source.openRange(from, to)
+    const body = await ctx.reads.run(ROUTE, () => source.openRange(from, to), false)
     if ('stale' in body) throw staleError(body.reason, 'from')
+    const gzip = acceptsGzip(c.req.header('accept-encoding'))
     const headers: Record<string, string> = {
       'Content-Type': 'text/plain; charset=utf-8',
       'Content-Disposition': disposition(source.path),
@@ -27,17 +32,22 @@ export function downloadRoute(ctx: AppContext) {
       'Cache-Control': 'no-store',
       Vary: 'Accept-Encoding',
     }
+    if (gzip) headers['Content-Encoding'] = 'gzip'
+    else headers['Content-Length'] = String(to - from)
     if (c.req.method === 'HEAD') {
       await body.cancel()
       return new Response(null, { headers })
     }
-    if (acceptsGzip(c.req.header('accept-encoding'))) {
-      headers['Content-Encoding'] = 'gzip'
-      const gz = body.pipeThrough(new CompressionStream('gzip')) as ReadableStream<Uint8Array>
-      return new Response(gz, { headers })
+    const reader = (
+      gzip ? body.pipeThrough(new CompressionStream('gzip')) : body
+    ).getReader() as ReadableStreamDefaultReader<Uint8Array>
+    // One chunk per pull, each read in a pool slot; gzip's own buffers are a few chunks at most.
+    const produce = async () => {
+      const r = await ctx.reads.run(ROUTE, () => reader.read(), true)
+      return r.done ? null : r.value
     }
-    headers['Content-Length'] = String(to - from)
-    return new Response(body, { headers })
+    const cancel = () => void reader.cancel().catch(() => {})
+    return new Response(historyBody(ctx, c, ROUTE, produce, cancel), { headers })
   }
 }
 

@@ -66,9 +66,20 @@ export const nodeTransport: SseTransport = (c, headers) => {
   return { sink: nodeSink(res), response: RESPONSE_ALREADY_SENT }
 }
 
+/** An undrained history body: the socket goes, since a stalled write never ends otherwise. */
+export const nodeDrop: NonNullable<AppDeps['dropConnection']> = (c) => {
+  const env = c.env as Partial<HttpBindings> | undefined
+  env?.outgoing?.destroy()
+}
+
 export async function serveNode(deps: AppDeps, opts: ServeOptions = {}): Promise<NodeServer> {
   const assets = opts.assets === false ? undefined : (opts.assets ?? loadAssets())
-  const taillight = createApp({ transport: nodeTransport, ...deps, assets })
+  const taillight = createApp({
+    transport: nodeTransport,
+    dropConnection: nodeDrop,
+    ...deps,
+    assets,
+  })
   let server!: Server
   const port = await new Promise<number>((resolve, reject) => {
     server = serve(

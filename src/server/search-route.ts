@@ -3,18 +3,26 @@
  *
  * re2js runs in linear time, so no pattern can backtrack catastrophically; each request is also
  * bounded by a time and a byte budget and says where to continue (`next`, a cursor for before=).
+ * Matches are streamed a page at a time as the client pulls (1,000 matches of 64 KiB lines would
+ * be 64 MiB held per response otherwise); each page read takes a slot of the read pool.
  */
 import type { Context } from 'hono'
 import { RE2JS } from 're2js'
 import type { LogSource } from '../core/log-source.js'
+import type { SearchJson, SearchMatchJson } from '../core/protocol.js'
 import type { LinesResult } from '../core/types.js'
 import { pickFile, staleError, type AppContext, type AppEnv } from './context.js'
+import { historyBody, jsonStream } from './history-body.js'
+import { jsonHead, JsonItems, jsonTail } from './json-stream.js'
 import { cursorParam, flagParam, intParam, ParamError } from './query.js'
 
 const PAGE_LINES = 512
 const PAGE_BYTES = 256 * 1024
+const ROUTE = '/api/search'
 
-type Reason = 'limit' | 'time' | 'bytes' | 'start' | 'stale'
+type Reason = SearchJson['reason']
+type Outcome = { next: string | null; reason: Reason }
+type Read = <T>(fn: () => Promise<T>, continuation: boolean) => Promise<T>
 
 export function searchRoute(ctx: AppContext) {
   return async (c: Context<AppEnv>) => {
@@ -25,68 +33,93 @@ export function searchRoute(ctx: AppContext) {
     const icase = flagParam(q, 'icase')
     const test = matcher(text, flagParam(q, 'regex'), icase)
     const limit = intParam(q, 'limit', 1, 1000, 100)
-    let cursor = cursorParam(q, 'before') ?? source.position().cursor
-    const deadline = Date.now() + ctx.search.ms
-    const matches: { line: string; cursor: string }[] = []
-    let scanned = 0
-    let next: string | null = null
-    let reason: Reason
-    for (let page = 0; ; page++) {
-      if (Date.now() > deadline) reason = 'time'
-      else if (scanned >= ctx.search.bytes) reason = 'bytes'
-      else {
-        const r = await source.readBefore(cursor, PAGE_LINES, PAGE_BYTES)
-        if ('stale' in r) {
-          if (page === 0) throw staleError(r.reason, 'before')
-          reason = 'stale'
-          break
-        }
-        const m = r.lines.length
-        for (let i = m - 1; i >= 0; i--) {
-          const line = r.lines[i]?.text as string
-          scanned += line.length + 1
-          if (!test(line)) continue
-          const after = i === m - 1 ? r.last : await startOf(source, r, i + 1)
-          if (after === undefined) return partial(c, source, matches, null, 'stale', scanned)
-          matches.push({ line, cursor: after })
-          if (matches.length >= limit) {
-            next = i === 0 ? r.first : ((await startOf(source, r, i)) ?? null)
-            return partial(c, source, matches, next, 'limit', scanned)
-          }
-        }
-        if (m === 0 || r.lines[0]?.offset === 0) {
-          reason = 'start'
-          break
-        }
-        cursor = r.first
-        continue
-      }
-      next = cursor
-      break
+    const start = cursorParam(q, 'before') ?? source.position().cursor
+    const read: Read = (fn, continuation) => ctx.reads.run(ROUTE, fn, continuation)
+    const tally = { scanned: 0 }
+    const pages = scan(source, test, limit, start, ctx.search, read, tally)
+    // The first page is scanned before answering, so a stale cursor is still a 409.
+    let pending: IteratorResult<SearchMatchJson[], Outcome> | undefined = await pages.next()
+    const items = new JsonItems()
+    let stage: 'head' | 'matches' | 'done' = 'head'
+    const produce = async (): Promise<string | null> => {
+      if (stage === 'done') return null
+      const head = stage === 'head' ? jsonHead({ file: source.id }, 'matches') : ''
+      stage = 'matches'
+      const r = pending ?? (await pages.next())
+      pending = undefined
+      if (!r.done) return head + items.encode(r.value)
+      stage = 'done'
+      const { next, reason } = r.value
+      return head + jsonTail({ next, done: next === null, reason, scannedBytes: tally.scanned })
     }
-    return partial(c, source, matches, next, reason, scanned)
+    const stop = () => void pages.return({ next: null, reason: 'stale' }).catch(() => {})
+    return jsonStream(c, historyBody(ctx, c, ROUTE, produce, stop))
   }
 }
 
-function partial(
-  c: Context<AppEnv>,
+/**
+ * The matches of each page, newest first; returns why the scan stopped and where to go on.
+ * Only the time spent scanning counts against the time budget, not the time the client takes
+ * to read what was found.
+ */
+async function* scan(
   source: LogSource,
-  matches: { line: string; cursor: string }[],
-  next: string | null,
-  reason: Reason,
-  scannedBytes: number
-) {
-  return c.json({ file: source.id, matches, next, done: next === null, reason, scannedBytes })
+  test: (line: string) => boolean,
+  limit: number,
+  start: string,
+  budget: { ms: number; bytes: number },
+  read: Read,
+  tally: { scanned: number }
+): AsyncGenerator<SearchMatchJson[], Outcome> {
+  let cursor = start
+  let found = 0
+  let spent = 0
+  let resumed = Date.now()
+  for (let page = 0; ; page++) {
+    if (spent + Date.now() - resumed > budget.ms) return { next: cursor, reason: 'time' }
+    if (tally.scanned >= budget.bytes) return { next: cursor, reason: 'bytes' }
+    const from = cursor
+    const r = await read(() => source.readBefore(from, PAGE_LINES, PAGE_BYTES), page > 0)
+    if ('stale' in r) {
+      if (page === 0) throw staleError(r.reason, 'before')
+      return { next: null, reason: 'stale' }
+    }
+    const matches: SearchMatchJson[] = []
+    let outcome: Outcome | undefined
+    const m = r.lines.length
+    for (let i = m - 1; i >= 0 && !outcome; i--) {
+      const line = r.lines[i]?.text as string
+      tally.scanned += line.length + 1
+      if (!test(line)) continue
+      const after = i === m - 1 ? r.last : await startOf(source, r, i + 1, read)
+      if (after === undefined) {
+        outcome = { next: null, reason: 'stale' }
+        break
+      }
+      matches.push({ line, cursor: after })
+      if (++found >= limit) {
+        const next = i === 0 ? r.first : ((await startOf(source, r, i, read)) ?? null)
+        outcome = { next, reason: 'limit' }
+      }
+    }
+    if (!outcome && (m === 0 || r.lines[0]?.offset === 0)) outcome = { next: null, reason: 'start' }
+    spent += Date.now() - resumed
+    yield matches
+    resumed = Date.now()
+    if (outcome) return outcome
+    cursor = r.first
+  }
 }
 
 /** The cursor at the start of line i of a page (lines i.. are re-counted back from its end). */
 async function startOf(
   source: LogSource,
   page: LinesResult,
-  i: number
+  i: number,
+  read: Read
 ): Promise<string | undefined> {
   if (i === 0) return page.first
-  const r = await source.readBefore(page.last, page.lines.length - i, PAGE_BYTES)
+  const r = await read(() => source.readBefore(page.last, page.lines.length - i, PAGE_BYTES), true)
   return 'stale' in r ? undefined : r.first
 }
 

@@ -1,0 +1,53 @@
+/**
+ * @module GET /api/lines: history in file order, backwards from `before` (scrollback) or
+ * forwards from `after` up to `until` (the lines a skipping client did not get), streamed.
+ *
+ * A response is up to 10,000 lines and 4 MiB of the file. Built whole, that was megabytes of
+ * strings per request, held until the client had read them all; a few dozen clients that never
+ * read took the server past a gigabyte. The body is read PAGE_BYTES at a time when the client
+ * pulls it, each read in a slot of the read pool, so a stalled client holds one page.
+ */
+import type { Context } from 'hono'
+import { pickFile, type AppContext, type AppEnv } from './context.js'
+import { historyBody, jsonStream } from './history-body.js'
+import { linesBackward } from './lines-backward.js'
+import { linesForward } from './lines-forward.js'
+import type { Read } from './lines-pages.js'
+import { jsonHead, JsonItems, jsonTail } from './json-stream.js'
+import { cursorParam, intParam, ParamError } from './query.js'
+import { texts } from './sse-frame.js'
+
+const ROUTE = '/api/lines'
+
+export function linesRoute(ctx: AppContext) {
+  return async (c: Context<AppEnv>) => {
+    const q = c.get('query')
+    const { source } = pickFile(ctx, q)
+    const limit = intParam(q, 'limit', 1, 10_000, 100)
+    const after = cursorParam(q, 'after')
+    const until = cursorParam(q, 'until')
+    const before = cursorParam(q, 'before')
+    if (after !== undefined && before !== undefined)
+      throw new ParamError('bad_param', 'before and after cannot be used together', 'after')
+    if (until !== undefined && after === undefined)
+      throw new ParamError('bad_param', 'until is only valid with after', 'until')
+    const read: Read = (fn, continuation) => ctx.reads.run(ROUTE, fn, continuation)
+    // The first page is read before answering, so a stale cursor is still a 409.
+    const pages =
+      after === undefined
+        ? await linesBackward(source, before ?? source.position().cursor, limit, read)
+        : await linesForward(source, after, until, limit, read)
+    const items = new JsonItems()
+    let stage: 'head' | 'lines' | 'done' = 'head'
+    const produce = async (): Promise<string | null> => {
+      if (stage === 'done') return null
+      const head = stage === 'head' ? jsonHead({ file: source.id }, 'lines') : ''
+      stage = 'lines'
+      const page = await pages.next()
+      if (page !== null) return head + items.encode(texts(page))
+      stage = 'done'
+      return head + jsonTail({ ...pages.summary() })
+    }
+    return jsonStream(c, historyBody(ctx, c, ROUTE, produce))
+  }
+}
