@@ -1,76 +1,41 @@
 #!/usr/bin/env node
-// Browser benchmark of the viewer: writes RATE lines/s into a file for SECONDS seconds with the real
-// server following it and the page open in headless Chromium, then reports frame times (from a
-// requestAnimationFrame probe in the page), JS heap, DOM rows, and whether the newest line is on
-// screen. Usage: node bench/browser-throughput.mjs [--rate 10000] [--seconds 6] [--cap 100000]
-// [--json FILE] (also write the figures to FILE as JSON)
-// Needs a built checkout (npm run build) and Chromium (/usr/bin/chromium or CHROMIUM_PATH).
-import { spawn } from 'node:child_process'
+/**
+ * @module Browser benchmark of the viewer: writes RATE lines/s into a file for SECONDS seconds
+ * with the real server following it and the page open in headless Chromium, then reports frame
+ * times (from a requestAnimationFrame probe in the page), JS heap, DOM rows, and whether the
+ * newest line is on screen. Usage: node bench/browser-throughput.mjs [--rate 10000]
+ * [--seconds 6] [--cap 100000] [--json FILE] (also write the figures to FILE as JSON)
+ * Needs a built checkout (npm run build) and Chromium (/usr/bin/chromium or CHROMIUM_PATH).
+ */
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium } from 'playwright-core'
+import { numberArg, parseArgs } from './lib/args.mjs'
+import { FRAME_PROBE, chromiumPath, launchChromium } from './lib/chromium.mjs'
+import { ROOT, startCli } from './lib/cli-server.mjs'
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt
-}
-const RATE = arg('rate', 10_000)
-const SECONDS = arg('seconds', 6)
-const CAP = arg('cap', 100_000)
+const args = parseArgs(process.argv.slice(2))
+const RATE = numberArg(args, 'rate', 10_000, 1, 1_000_000, 'browser-throughput')
+const SECONDS = numberArg(args, 'seconds', 6, 1, 600, 'browser-throughput')
+const CAP = numberArg(args, 'cap', 100_000, 1, 10_000_000, 'browser-throughput')
 const TICK_MS = 10
-const jsonAt = process.argv.indexOf('--json')
-const JSON_PATH = jsonAt >= 0 ? process.argv[jsonAt + 1] : undefined
-const root = new URL('..', import.meta.url).pathname
-const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find(
-  (p) => p && existsSync(p)
-)
-if (!chromiumPath)
-  throw new Error('Chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)')
-if (!existsSync(join(root, 'dist/cli.js')) || !existsSync(join(root, 'web/dist/app.js')))
+const JSON_PATH = typeof args.json === 'string' ? args.json : undefined
+chromiumPath()
+if (!existsSync(join(ROOT, 'dist/cli.js')) || !existsSync(join(ROOT, 'web/dist/app.js')))
   throw new Error('build first: npm run build')
 
 const dir = mkdtempSync(join(tmpdir(), 'taillight-bench-'))
 const file = join(dir, 'bench.log')
 writeFileSync(file, 'bench start\n')
 
-const server = spawn(process.execPath, [join(root, 'bin/taillight.js'), '--port', '0', file], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-})
-const url = await new Promise((resolve, reject) => {
-  let out = ''
-  server.stdout.on('data', (d) => {
-    out += d
-    const m = /https?:\/\/[^\s/]+\//.exec(out)
-    if (m) resolve(m[0])
-  })
-  server.on('exit', (c) => reject(new Error(`server exited ${c}: ${out}`)))
-})
-
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--enable-precise-memory-info',
-  ],
-})
+const { proc: server, url } = await startCli(['--port', '0', file])
+const browser = await launchChromium()
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
 await page.goto(`${url}?cap=${CAP}`)
 await page.getByTestId('status').filter({ hasText: /^live/ }).waitFor()
 
 // The probe records every animation-frame interval; a long interval is a janky/late frame.
-await page.evaluate(`(() => {
-  window.__frames = []
-  let last = performance.now()
-  const loop = (t) => { window.__frames.push(t - last); last = t; requestAnimationFrame(loop) }
-  requestAnimationFrame(loop)
-})()`)
+await page.evaluate(FRAME_PROBE)
 await page.waitForTimeout(500)
 await page.evaluate('window.__frames.length = 0')
 

@@ -1,23 +1,24 @@
 #!/usr/bin/env node
-// Write-to-'lines'-event latency of the follower, native notification vs stat polling.
-// Usage: npm run build && node bench/follow-latency.mjs [samples=500] [--json results.json]
-// Each sample appends one line, waits for the follower to emit it, then idles a random
-// 2-20 ms (so polling is measured at its realistic, partly backed-off interval).
+/**
+ * @module Write-to-'lines'-event latency of the follower, native notification vs stat polling.
+ * Usage: npm run build && node bench/follow-latency.mjs [samples=500] [--json results.json]
+ * Each sample appends one line, waits for the follower to emit it, then idles a random
+ * 2-20 ms (so polling is measured at its realistic, partly backed-off interval).
+ */
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { argv } from 'node:process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Follower } from '../dist/follow/follower.js'
 import { loadNative } from '../dist/follow/native.js'
+import { parseArgs } from './lib/args.mjs'
+import { pctSorted as pct } from './lib/percentiles.mjs'
 
-const jsonAt = argv.indexOf('--json')
-const jsonPath = jsonAt > 0 ? argv[jsonAt + 1] : undefined
-const positional = argv.slice(2).filter((a, i, xs) => a !== '--json' && xs[i - 1] !== '--json')
-const samples = Number(positional[0] ?? 500)
+const args = parseArgs(process.argv.slice(2))
+const jsonPath = typeof args.json === 'string' ? args.json : undefined
+const samples = Number(args._[0] ?? 500)
 const results = []
 const dir = mkdtempSync(join(tmpdir(), 'taillight-bench-'))
-const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]
 
 async function measure(label, opts) {
   const log = join(dir, `${label}.log`)

@@ -14,18 +14,20 @@
  * Needs dist/ (npm run build:ts) and redis-server (Debian package). Everything runs on
  * 127.0.0.1 with its own redis-server on a free port (no persistence), bounded in time.
  */
-import { execFileSync, fork, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from './lib/args.mjs'
+import { forkChild } from './lib/child.mjs'
+import { ROOT } from './lib/cli-server.mjs'
+import { now, sleep } from './lib/clock.mjs'
+import { freePort, waitPort } from './lib/net.mjs'
+import { cpuSeconds, rssMb } from './lib/proc-stats.mjs'
+import { runLoadProcess } from './lib/sse-load.mjs'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SELF = fileURLToPath(import.meta.url)
-const now = () => performance.timeOrigin + performance.now()
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 async function main() {
   const args = parseArgs(process.argv.slice(2))
@@ -87,16 +89,15 @@ async function run(via, clients, rate, seconds) {
     ],
     { stdio: 'ignore' }
   )
-  await waitPort(port)
+  await waitPort(port, 'redis-server')
   const url = `redis://127.0.0.1:${port}`
   const watcher = await role('watcher', file, url)
   const edge = via === 'edge' ? await role('edge', '-', url) : null
   const server = edge ?? watcher
-  const w = fork(SELF, ['--load'], { stdio: 'inherit' })
-  const msg = (type) =>
-    new Promise((resolve) => w.on('message', (m) => m.type === type && resolve(m)))
+  const w = forkChild(SELF, ['--load'])
+  const done = w.next('done')
   w.send({ type: 'start', url: server.url, clients })
-  await msg('ready')
+  await w.next('ready')
   await sleep(500)
   const total = Math.round(rate * seconds)
   const cpu0 = cpuSeconds(server.proc.pid)
@@ -111,7 +112,7 @@ async function run(via, clients, rate, seconds) {
   w.send({ type: 'expect', total })
   // Lines still missing after 30 s are reported as such (verified < clients), not waited for.
   const late = setTimeout(() => w.send({ type: 'report' }), 30_000)
-  const res = await msg('done')
+  const res = await done
   clearTimeout(late)
   const cpu = ((cpuSeconds(server.proc.pid) - cpu0) / ((now() - t0) / 1000)) * 100
   clearInterval(sampler)
@@ -150,164 +151,9 @@ async function roleMain(kind, file, url) {
   process.stdout.write(`${node.url}\n`)
 }
 
-// Load process: the last PROBES clients parse every line (latency, order); the others hash
-// what they receive after init, so equal hashes prove every client got every line in order.
-const PROBES = 100
-
-function load() {
-  const hist = new Uint32Array(100_000) // 0.1 ms buckets up to 10 s
-  const states = []
-  let delivered = 0
-  let outOfOrder = 0
-  let maxMs = 0
-  let expected = 0
-  let readyCount = 0
-  let reported = false
-  const marker = /L(\d+)@(\d+\.\d+)/g
-  const parse = (st, text, t) => {
-    const s = st.carry + text
-    const cut = s.lastIndexOf('\n') + 1
-    st.carry = s.slice(cut)
-    marker.lastIndex = 0
-    for (let m; (m = marker.exec(s.slice(0, cut)));) {
-      if (Number(m[1]) !== st.next) outOfOrder++
-      st.next = Number(m[1]) + 1
-      delivered++
-      const ms = t - Number(m[2])
-      maxMs = Math.max(maxMs, ms)
-      hist[Math.min(hist.length - 1, Math.max(0, Math.floor(ms * 10)))]++
-    }
-  }
-  const onData = (st, buf) => {
-    const t = now()
-    if (!st.ready) {
-      st.pre = st.pre ? Buffer.concat([st.pre, buf]) : buf
-      const i = st.pre.indexOf('event: init')
-      const end = i < 0 ? -1 : st.pre.indexOf('\n\n', i)
-      if (end < 0) return
-      buf = st.pre.subarray(end + 2)
-      st.ready = true
-      if (++readyCount === states.length) process.send({ type: 'ready' })
-    }
-    st.hash.update(buf)
-    st.bytes += buf.length
-    if (st.probe) parse(st, buf.toString('latin1'), t)
-    if (expected) maybeDone()
-  }
-  const maybeDone = () => {
-    const ps = states.filter((s) => s.probe)
-    if (ps.every((p) => p.next >= expected) && states.every((s) => s.bytes >= ps[0].bytes)) report()
-  }
-  const report = () => {
-    if (reported) return
-    reported = true
-    const ps = states.filter((s) => s.probe)
-    const ref = ps[0].hash.copy().digest('hex')
-    const verified = states.filter(
-      (s) => s.bytes === ps[0].bytes && s.hash.copy().digest('hex') === ref
-    ).length
-    const pct = (p) => {
-      let acc = 0
-      for (let i = 0; i < hist.length; i++)
-        if ((acc += hist[i]) >= delivered * p) return (i + 0.5) / 10
-      return maxMs
-    }
-    process.send({
-      type: 'done',
-      verified,
-      inOrder: outOfOrder === 0 && ps.every((p) => p.next === expected),
-      p50: pct(0.5),
-      p99: pct(0.99),
-      max: maxMs,
-    })
-  }
-  process.on('message', async (m) => {
-    if (m.type === 'expect') {
-      expected = m.total
-      maybeDone()
-    } else if (m.type === 'report') report()
-    else if (m.type === 'start') {
-      const u = new URL(m.url)
-      for (let i = 0; i < m.clients; i += 250) {
-        const batch = []
-        for (let j = i; j < Math.min(m.clients, i + 250); j++) {
-          const st = {
-            probe: j >= m.clients - PROBES,
-            next: 0,
-            carry: '',
-            ready: false,
-            pre: null,
-            bytes: 0,
-            hash: createHash('sha1'),
-          }
-          states.push(st)
-          batch.push(
-            new Promise((resolve, reject) => {
-              const s = connect({ host: u.hostname, port: Number(u.port) }, () => {
-                s.write(
-                  `GET /events?lines=0 HTTP/1.1\r\nHost: ${u.host}\r\nAccept: text/event-stream\r\n\r\n`
-                )
-                resolve()
-              })
-              s.on('data', (d) => onData(st, d))
-              s.on('error', reject)
-            })
-          )
-        }
-        await Promise.all(batch)
-      }
-    }
-  })
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-async function waitPort(port) {
-  for (let i = 0; i < 250; i++) {
-    const ok = await new Promise((r) => {
-      const s = connect(port, '127.0.0.1', () => (s.destroy(), r(true)))
-      s.on('error', () => r(false))
-    })
-    if (ok) return
-    await sleep(20)
-  }
-  throw new Error(`redis-server on ${port} did not start`)
-}
-
-function cpuSeconds(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(f[11]) + Number(f[12])) / 100
-}
-
-function rssMb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) / 1024 : 0
-  } catch {
-    return 0
-  }
-}
-
 const fmt = (v) => (v === undefined ? '     -  ' : v.toFixed(2).padStart(8))
 
-function parseArgs(argv) {
-  const out = {}
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith('--')) continue
-    const [k, v] = argv[i].slice(2).split('=')
-    out[k] = v ?? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true)
-  }
-  return out
-}
-
-if (process.argv[2] === '--load') load()
+if (process.argv[2] === '--load') runLoadProcess()
 else if (process.argv[2] === '--role')
   await roleMain(process.argv[3], process.argv[4], process.argv[5])
 else await main()

@@ -13,12 +13,13 @@
  * Messages from the parent: start, go, url, status, stop; to the parent: ready, status, result.
  */
 import { connect } from 'node:net'
+import { dechunker } from './lib/http-body.mjs'
+import { Histogram } from './lib/percentiles.mjs'
 
 const EVENT = Buffer.from('event: ')
 const SEQ = Buffer.from('seq=')
 const ID = Buffer.from('\nid: ')
 const BLANK = Buffer.from('\n\n')
-const HEAD_END = Buffer.from('\r\n\r\n')
 /** Characters between the start of a line and its `seq=`: ISO time (24), space, level (5), space. */
 const TS_BEFORE_SEQ = 31
 const DEFAULT_RETRY_MS = 3000
@@ -28,9 +29,7 @@ let url = null
 let total = 0
 let stopping = false
 const clients = []
-const hist = new Uint32Array(60_000) // live latency, 1 ms buckets up to 60 s
-let liveSamples = 0
-let liveMax = 0
+const hist = new Histogram(1, 60_000) // live latency, 1 ms buckets up to 60 s
 let anyMax = 0
 let readySent = false
 let goAt = 0
@@ -50,11 +49,7 @@ function newClient(i, kind) {
     kind, // 'steady' | 'reconnect' | 'stall'
     sock: null,
     conn: 0, // connections made
-    head: null, // response head bytes until \r\n\r\n
-    chunked: false,
-    left: 0,
-    skip: 0,
-    sizeLine: '',
+    at: 0, // arrival time of the bytes being read
     pending: null, // bytes of an unfinished event
     retry: DEFAULT_RETRY_MS,
     lastId: '',
@@ -91,11 +86,6 @@ function open(st) {
   if (stopping) return
   const u = new URL(url)
   st.conn++
-  st.head = Buffer.alloc(0)
-  st.chunked = false
-  st.left = 0
-  st.skip = 0
-  st.sizeLine = ''
   st.pending = null
   st.connected = false
   st.live = false
@@ -109,7 +99,7 @@ function open(st) {
         `Cache-Control: no-cache\r\n${last}\r\n`
     )
   })
-  s.on('data', (d) => onData(st, s, d))
+  s.on('data', decoder(st, s))
   s.on('error', () => {})
   s.on('close', () => {
     if (st.sock !== s) return
@@ -136,60 +126,26 @@ function disconnect(st) {
   st.sock.destroy()
 }
 
-function onData(st, s, buf) {
-  if (st.sock !== s) return
-  const t = Date.now()
-  if (st.head) {
-    const all = st.head.length ? Buffer.concat([st.head, buf]) : buf
-    const end = all.indexOf(HEAD_END)
-    if (end < 0) {
-      st.head = Buffer.from(all)
-      return
-    }
-    const head = all.toString('latin1', 0, end)
-    st.head = null
-    if (!/^HTTP\/1\.[01] 200/.test(head)) {
-      st.errors++
-      note(st, `http ${head.split('\r\n')[0]}`)
-      s.destroy()
-      return
-    }
-    st.chunked = /\r\ntransfer-encoding:\s*chunked/i.test(head)
-    st.connected = true
-    st.respAt = t
-    buf = all.subarray(end + 4)
-    if (buf.length === 0) return
-  }
-  if (!st.chunked) return body(st, buf, t)
-  // Chunked transfer coding: `<hex size>\r\n<data>\r\n` ... `0\r\n\r\n`.
-  let i = 0
-  while (i < buf.length) {
-    if (st.left > 0) {
-      const n = Math.min(st.left, buf.length - i)
-      body(st, buf.subarray(i, i + n), t)
-      i += n
-      st.left -= n
-      if (st.left === 0) st.skip = 2
-    } else if (st.skip > 0) {
-      const n = Math.min(st.skip, buf.length - i)
-      i += n
-      st.skip -= n
-    } else {
-      const nl = buf.indexOf(10, i)
-      if (nl < 0) {
-        st.sizeLine += buf.toString('latin1', i)
-        return
-      }
-      const size = parseInt(st.sizeLine + buf.toString('latin1', i, nl), 16)
-      st.sizeLine = ''
-      i = nl + 1
-      if (size === 0) {
-        // The server ended the stream (after `dropped`, or shutting down): reconnect.
+/** A stream's bytes: the head checked, the chunk framing stripped (lib/http-body.mjs). */
+function decoder(st, s) {
+  const decode = dechunker((d) => st.connected && body(st, d, st.at), {
+    onHead: (head) => {
+      if (!/^HTTP\/1\.[01] 200/.test(head)) {
+        st.errors++
+        note(st, `http ${head.split('\r\n')[0]}`)
         s.destroy()
         return
       }
-      st.left = size
-    }
+      st.connected = true
+      st.respAt = st.at
+    },
+    // The server ended the stream (after `dropped`, or shutting down): reconnect.
+    onEnd: () => s.destroy(),
+  })
+  return (buf) => {
+    if (st.sock !== s) return
+    st.at = Date.now()
+    decode(buf)
   }
 }
 
@@ -290,9 +246,7 @@ function latency(st, r, p, t) {
     if (ts > st.respAt + 1) st.live = true
     return
   }
-  liveSamples++
-  if (ms > liveMax) liveMax = ms
-  hist[Math.min(hist.length - 1, Math.floor(ms))]++
+  hist.add(ms)
 }
 
 function record(st, v) {
@@ -455,12 +409,6 @@ function result() {
       trail: st.trail,
     })
   }
-  let acc = 0
-  const pct = (p) => {
-    acc = 0
-    for (let i = 0; i < hist.length; i++) if ((acc += hist[i]) >= liveSamples * p) return i + 0.5
-    return liveMax
-  }
   const cpu = process.cpuUsage()
   return {
     type: 'result',
@@ -472,10 +420,10 @@ function result() {
     closedWhileStalled,
     errors,
     latency: {
-      samples: liveSamples,
-      p50: liveSamples ? pct(0.5) : null,
-      p99: liveSamples ? pct(0.99) : null,
-      max: liveMax,
+      samples: hist.n,
+      p50: hist.pct(0.5) ?? null,
+      p99: hist.pct(0.99) ?? null,
+      max: hist.max,
       maxAny: anyMax,
     },
     cpuSeconds: (cpu.user + cpu.system) / 1e6,

@@ -21,14 +21,13 @@
  * hangs, and the server, the load process and the directory are always cleaned up.
  * Needs dist/ (built here with tsc when missing).
  */
-import { execFileSync, fork, spawn } from 'node:child_process'
+import { execFileSync, fork } from 'node:child_process'
 import {
   closeSync,
   copyFileSync,
   existsSync,
   mkdtempSync,
   openSync,
-  readFileSync,
   renameSync,
   rmSync,
   statSync,
@@ -38,9 +37,11 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { numberArg, parseArgs } from './lib/args.mjs'
+import { ROOT, startCli } from './lib/cli-server.mjs'
+import { sleep } from './lib/clock.mjs'
+import { rssMb } from './lib/proc-stats.mjs'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLIENT = join(ROOT, 'bench/soak-client.mjs')
 const KINDS = ['rename', 'copytruncate', 'recreate']
 /** Kills sit halfway between two rotations (see kill()). */
@@ -64,7 +65,6 @@ const STALL_MAX_MS = 60_000
 const GATE_MS = 45_000
 
 const now = () => Date.now()
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 // Everything cleanup() must undo, whatever happens.
 const live = { dir: null, server: null, worker: null, cleaned: false }
@@ -91,28 +91,6 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     cleanup()
     process.exit(1)
   })
-}
-
-function parseArgs(argv) {
-  const out = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (!a.startsWith('--')) continue
-    const [k, v] = a.slice(2).split('=')
-    if (v !== undefined) out[k] = v
-    else if (argv[i + 1] && !argv[i + 1].startsWith('--')) out[k] = argv[++i]
-    else out[k] = true
-  }
-  return out
-}
-
-function numberArg(args, name, def, min, max) {
-  const v = args[name] === undefined ? def : Number(args[name])
-  if (!Number.isFinite(v) || v < min || v > max) {
-    console.error(`soak: --${name} must be a number from ${min} to ${max}, got '${args[name]}'`)
-    process.exit(2)
-  }
-  return v
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,43 +162,14 @@ class Writer {
 let stderrLines = 0
 
 function startServer(file, port) {
-  const proc = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin/taillight.js'),
-      '--port',
-      String(port),
-      '--lines',
-      '0',
-      '--max-clients',
-      '20000',
-      file,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
-  )
-  let out = ''
-  proc.stderr.on('data', (d) => {
-    for (const l of String(d).split('\n')) {
-      if (l.trim() && stderrLines++ < 40) console.log(`  [taillight stderr] ${l}`)
-    }
-  })
-  return new Promise((resolve, reject) => {
-    const fail = (why) => {
-      clearTimeout(timer)
-      proc.kill('SIGKILL')
-      reject(new Error(`taillight did not start (${why}): ${out.slice(0, 500)}`))
-    }
-    const timer = setTimeout(() => fail('no "listening on" within 30 s'), 30_000)
-    proc.once('exit', (code, sig) => fail(`exited with ${code ?? sig}`))
-    proc.stdout.on('data', (d) => {
-      if (out.length < 20_000) out += d
-      const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (!m || proc.url) return
-      clearTimeout(timer)
-      proc.removeAllListeners('exit')
-      proc.url = m[1]
-      resolve({ proc, url: m[1], port: Number(new URL(m[1]).port), startedAt: now() })
-    })
+  const args = ['--port', String(port), '--lines', '0', '--max-clients', '20000', file]
+  return startCli(args, {
+    timeoutMs: 30_000,
+    onStderr: (d) => {
+      for (const l of d.split('\n')) {
+        if (l.trim() && stderrLines++ < 40) console.log(`  [taillight stderr] ${l}`)
+      }
+    },
   })
 }
 
@@ -249,23 +198,14 @@ async function serverOffset(url) {
   }
 }
 
-function rssMb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) / 1024 : 0
-  } catch {
-    return 0
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Orchestrator
 
 async function main() {
   const args = parseArgs(process.argv.slice(2))
-  const minutes = numberArg(args, 'minutes', 10, 0.2, 120)
-  const nClients = Math.round(numberArg(args, 'clients', 1000, 10, 10_000))
-  const rate = Math.round(numberArg(args, 'rate', 1000, 10, 20_000))
+  const minutes = numberArg(args, 'minutes', 10, 0.2, 120, 'soak')
+  const nClients = Math.round(numberArg(args, 'clients', 1000, 10, 10_000, 'soak'))
+  const rate = Math.round(numberArg(args, 'rate', 1000, 10, 20_000, 'soak'))
   const RUN = minutes * 60_000
   const total = Math.round((rate * RUN) / 1000)
   const interval = RUN / 10

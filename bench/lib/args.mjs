@@ -3,12 +3,15 @@
  * script accepts `--name value`, `--name=value` and bare `--flag` the same way.
  */
 
-/** `--k v`, `--k=v` and `--flag` (true) into an object; anything else is ignored. */
+/** `--k v`, `--k=v` and `--flag` (true) into an object; other words, in order, into `_`. */
 export function parseArgs(argv) {
-  const out = {}
+  const out = { _: [] }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
-    if (!a.startsWith('--')) continue
+    if (!a.startsWith('--')) {
+      out._.push(a)
+      continue
+    }
     const [k, v] = a.slice(2).split('=')
     if (v !== undefined) out[k] = v
     else if (argv[i + 1] && !argv[i + 1].startsWith('--')) out[k] = argv[++i]
