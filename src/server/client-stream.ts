@@ -124,7 +124,7 @@ export class ClientStream {
     if (this.#lagSince !== 0 && now - this.#lagSince > this.hub.opts.drainTimeoutMs) {
       return this.drop('drain')
     }
-    this.skip?.check()
+    this.skip?.poll(this.live)
     if (now - this.#lastWrite >= this.hub.opts.heartbeatMs && this.live) this.send(HEARTBEAT, 0)
   }
 

@@ -51,6 +51,18 @@ export class SkipAhead {
     return true
   }
 
+  /**
+   * The periodic look (sweep): a client that paces a paused reader gets no flushes, yet falls
+   * behind as the file grows; it starts skipping here, which lets the reader go on.
+   */
+  poll(live: boolean): void {
+    if (this.skipping) return this.check()
+    if (!live || this.client.at === '') return
+    if (this.hub.unread() + this.client.sink.bufferedBytes > this.bytes) {
+      this.#start(this.hub.ring.nextSeq)
+    }
+  }
+
   /** Resumes the client if its moment has come (called on flush, drain and sweep). */
   check(): void {
     if (!this.skipping || this.client.closed) return

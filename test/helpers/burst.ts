@@ -24,7 +24,7 @@ export async function startOnEmptyFile(dir: string, args: string[] = []) {
   return { file, cli, url, pid: cli.child.pid as number }
 }
 
-/** Line n of a burst: a 9-digit number, padded with x to `width` bytes including '\n'. */
+/** Line n of a burst as a client gets it: a 9-digit number, padded with x to `width` - 1 characters. */
 export function burstLine(n: number, width = 100): string {
   const head = String(n).padStart(9, '0') + ' '
   return head + 'x'.repeat(width - head.length - 1)
