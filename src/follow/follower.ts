@@ -5,22 +5,22 @@
  * whole state: late data in rotated-away files, truncation of the current file, new bytes, and
  * whether the path still names the file we hold. Events only say "look again", so a lost, merged
  * or overflowed notification can delay a line by one tick at most, never lose or repeat it.
- * This module wires the parts and decides what the name means; what the follower is doing lives
- * in its FollowerStateMachine alone.
+ * This module is the public face and the wiring: when checks run (WakeLoop), reading (the
+ * GenerationReader), what the name means (NameCheck); what the follower is doing lives in its
+ * FollowerStateMachine alone, and each part gets what it needs passed in.
  */
-import { stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 import { fingerprint } from '../core/cursor.js'
 import type { Position } from '../core/log-source.js'
 import type { BackendInfo, FollowEvent, FollowerState } from '../core/types.js'
-import { errorCode, toErrorEvent } from './errors.js'
+import { toErrorEvent } from './errors.js'
 import { FollowerStateMachine, type Phase } from './follower-state.js'
 import type { Generation } from './generation.js'
 import { GenerationReader } from './generation-reader.js'
 import { Listeners, type Listener } from './listeners.js'
 import { loadNative, type NativeLoadResult } from './native.js'
 import { Wake, type NativeBinding } from './native-types.js'
-import { notRegular, openGeneration } from './open-generation.js'
+import { NameCheck } from './name-check.js'
 import { resolveOptions, type FollowerOptions, type ResolvedOptions } from './options.js'
 import { WakeLoop } from './wake-loop.js'
 import { Watches } from './watches.js'
@@ -30,7 +30,6 @@ export type { Listener } from './listeners.js'
 export type { Phase } from './follower-state.js'
 
 const EMPTY_FP = fingerprint(new Uint8Array(0), new Uint8Array(0))
-const MISSING: Phase = { kind: 'missing' }
 
 export class Follower {
   readonly path: string
@@ -42,6 +41,7 @@ export class Follower {
   private readonly watches: Watches
   private readonly loop: WakeLoop
   private readonly reader: GenerationReader
+  private readonly names: NameCheck
 
   constructor(path: string, options: FollowerOptions = {}) {
     this.path = resolve(path)
@@ -74,6 +74,8 @@ export class Follower {
     })
     const dataSeen = (): void => this.loop.dataSeen()
     this.reader = new GenerationReader(opts, machine, this.listeners, this.watches, dataSeen)
+    const request = (flags: number): void => this.loop.request(flags)
+    this.names = new NameCheck(this.path, opts, this.native, machine, this.watches, emit, request)
   }
 
   get state(): FollowerState {
@@ -103,7 +105,7 @@ export class Follower {
   async start(): Promise<void> {
     const info = await this.watches.init(this.path)
     this.listeners.emit({ type: 'backend', ...info })
-    await this.openPath(this.opts.start)
+    await this.names.open(this.opts.start)
     this.loop.kick()
   }
 
@@ -140,67 +142,6 @@ export class Follower {
     if (cur) await this.reader.readCurrent(cur, full)
     if (this.machine.closed || !full) return
     this.watches.rearmDir()
-    await this.checkName()
-  }
-
-  /** Does the path still name the file we hold? Handles rotation, deletion and appearance. */
-  private async checkName(): Promise<void> {
-    let st
-    try {
-      st = await stat(this.path, { bigint: true })
-    } catch (err) {
-      const code = errorCode(err)
-      if (code === 'ENOENT' || code === 'ENOTDIR') this.machine.transition(MISSING)
-      else this.machine.report(toErrorEvent(err, this.path))
-      return
-    }
-    if (!st.isFile()) return this.pathFailed(notRegular(this.path))
-    const cur = this.machine.current
-    if (cur && st.dev === cur.file.dev && st.ino === cur.file.ino) {
-      this.machine.recovered()
-      return
-    }
-    // nlink now, not at the last read: 0 means the name was pointed at a new file over ours.
-    if (cur) await cur.file.refresh()
-    const reason = cur && cur.file.nlink === 0 ? 'replaced' : 'renamed'
-    const prev = await this.openPath(0)
-    if (!prev) return
-    this.loop.request(Wake.MODIFY) // read the new file in the next pass, after the old one
-    const cursor = this.position().cursor
-    if (prev.kind === 'following') this.listeners.emit({ type: 'rotated', reason, cursor })
-    else this.listeners.emit({ type: 'appeared', path: this.path, cursor })
-  }
-
-  /**
-   * Follows the file the path names now, from `at`. Returns the phase it left, or null when
-   * the path could not be followed (the phase then says why).
-   */
-  private async openPath(at: number | 'end' | 'start'): Promise<Phase | null> {
-    let g: Generation
-    try {
-      g = await openGeneration(this.path, at, this.machine.nextGen(), this.opts, this.native)
-    } catch (err) {
-      this.pathFailed(err)
-      return null
-    }
-    const prev = this.machine.transition({ kind: 'following', current: g })
-    if (!prev) {
-      await g.file.close()
-      return null
-    }
-    this.watches.watchFile(g.file)
-    this.machine.recovered()
-    return prev
-  }
-
-  /** The path names nothing we can follow: missing, or an error that says why. */
-  private pathFailed(err: unknown): void {
-    const ev = toErrorEvent(err, this.path)
-    if (ev.code === 'ENOENT' || ev.code === 'ENOTDIR') {
-      this.machine.transition(MISSING)
-      return
-    }
-    this.machine.transition({ kind: 'error', code: ev.code, message: ev.message })
-    this.machine.report(ev)
+    await this.names.check()
   }
 }

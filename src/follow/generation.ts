@@ -143,7 +143,8 @@ export class Generation {
     const mStart = Math.max(0, at - MARKER_BYTES)
     const mLen = at - mStart
     const want = Math.min(buf.length, mLen + maxBytes)
-    const bytesRead = await this.file.read(buf, want, mStart, sync)
+    const read = this.file.read(buf, want, mStart, sync)
+    const bytesRead = typeof read === 'number' ? read : await read
     if (bytesRead < mLen) return { truncated: 'size' }
     if (!sameBytes(buf, mLen, this.marker)) return { truncated: 'marker' }
     const start = this.splitter.offset

@@ -91,9 +91,10 @@ export class OpenFile {
    * written, so the pread is a page-cache copy of a few microseconds, while a thread-pool round
    * trip costs about 0.1 ms of latency. Polling (maybe NFS) always reads asynchronously.
    */
-  async read(buf: Buffer, length: number, position: number, sync: boolean): Promise<number> {
+  read(buf: Buffer, length: number, position: number, sync: boolean): number | Promise<number> {
+    // Synchronously a plain number, so the fast path does not even wait a microtask.
     if (sync) return this.readSync(this.fh.fd, buf, 0, length, position)
-    return (await this.fh.read(buf, 0, length, position)).bytesRead
+    return this.fh.read(buf, 0, length, position).then((r) => r.bytesRead)
   }
 
   /** Keeps the handle open during a read that may outlive the file's time at the path. */
