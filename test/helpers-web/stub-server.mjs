@@ -99,6 +99,18 @@ async function lastLineEnd(f, from, size) {
   return from
 }
 
+function drained(res) {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
+}
+
 // One client's delivery: from its position to the newest line, an event budget at a time,
 // waiting for the socket to drain; with `skip`, a client further behind than that jumps ahead.
 async function pump(f, c) {
@@ -121,8 +133,7 @@ async function pump(f, c) {
       // Rotated or truncated meanwhile: these offsets belong to the old file.
       if (gen !== f.gen) continue
       c.pos = end
-      if (!c.res.write(frame('update', { lines }, cursor(f, end))))
-        await new Promise((r) => c.res.once('drain', r).once('close', r))
+      if (!c.res.write(frame('update', { lines }, cursor(f, end)))) await drained(c.res)
     }
   } finally {
     c.pumping = false

@@ -32,6 +32,9 @@ export class Ingest {
   queued = 0
   /** Lines let go by this queue since the page opened (the benchmark reads it). */
   discarded = 0
+  /** Skipped ranges applied (server's and ours) and their bytes, since the page opened. */
+  skippedRanges = 0
+  skippedBytes = 0
   private items: (Item | undefined)[] = []
   private head = 0
   private last: string | undefined
@@ -98,7 +101,11 @@ export class Ingest {
         if (item.kind === 'notice') {
           this.queued--
           this.sink.notice(item.type, item.data)
-        } else this.sink.skipped(toRange(item.range))
+        } else {
+          this.skippedRanges++
+          this.skippedBytes += item.range.bytes
+          this.sink.skipped(toRange(item.range))
+        }
       }
       if (this.now() >= until) break
     }

@@ -19,6 +19,7 @@ export async function openPermalink(app: App, p: Permalink): Promise<void> {
     app.clearView()
     app.store.append(page.lines, p.cursor)
     app.feed.reset(p.cursor)
+    app.ingest.reset(p.cursor)
     app.scrollback.fromStart(page.first || undefined, page.atStart)
     // Rows are searched rather than counted back: an active filter may hide some of them.
     let at = app.store.count - 1
