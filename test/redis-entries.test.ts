@@ -63,7 +63,7 @@ describe('redis entries', () => {
     for (const t of ['a', 'b', 'c']) all.push(...b.lines(lines(all.at(-1)!.end, t), [], 0))
     const src = new EdgeSource('f', '/f', 'k', null as never)
     const got: FollowEvent[] = []
-    src.subscribe((e) => got.push(e))
+    src.subscribe((e) => void got.push(e))
     src.seed([all[0]!])
     src.apply([all[1]!, all[3]!]) // all[2] lost
     expect(got.map((e) => e.type)).toEqual(['lines', 'truncated', 'lines'])

@@ -127,7 +127,7 @@ export function appOf(sources: AppDeps['sources'], broadcaster: AppDeps['broadca
 /** Everything an edge source delivers. */
 export function record(src: EdgeSource) {
   const events: FollowEvent[] = []
-  src.subscribe((e) => events.push(e))
+  src.subscribe((e) => void events.push(e))
   return {
     events,
     texts: () => events.flatMap((e) => (e.type === 'lines' ? e.lines.map((l) => l.text) : [])),

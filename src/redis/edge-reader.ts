@@ -4,14 +4,21 @@
  * The loop always asks for "entries after the last id applied", so a dropped connection, a
  * Redis restart or a slow edge resumes exactly where it was: nothing is applied twice, and
  * anything missing shows up as a broken p-chain (a gap event), not as silence.
+ *
+ * Work per step is bounded: one XREAD brings about maxReadBytes (read-budget.ts), and the next
+ * one is sent only once subscribers have taken the events out (EdgeState's listener credit), so
+ * an edge behind a slow consumer holds one reply at most and the rest waits in Redis.
  */
 import { backoff, type RedisConn } from './conn.js'
 import type { EdgeSource } from './edge-source.js'
+import { ReadBudget } from './read-budget.js'
 import { errorText, readAfter, readNewest } from './stream-io.js'
 
 export interface ReaderOptions {
-  /** Entries per XREAD (default 512). */
+  /** Most entries per XREAD (default 512). */
   count?: number
+  /** About the most bytes one XREAD reply may bring in (default 4 MiB; see read-budget.ts). */
+  maxReadBytes?: number
   /** XREAD BLOCK milliseconds (default 5,000). */
   blockMs?: number
   /** Newest entries loaded into the ring at start (default 1,000). */
@@ -26,7 +33,7 @@ export interface Reader {
 }
 
 export function startReader(source: EdgeSource, conn: RedisConn, o: ReaderOptions = {}): Reader {
-  const count = o.count ?? 512
+  const budget = new ReadBudget(o.count ?? 512, o.maxReadBytes)
   const blockMs = o.blockMs ?? 5000
   const maxBackoff = o.maxBackoffMs ?? 5000
   let stopped = false
@@ -36,6 +43,8 @@ export function startReader(source: EdgeSource, conn: RedisConn, o: ReaderOption
   const synced = new Promise<boolean>((r) => (markSynced = r))
 
   let wake: () => void = () => undefined
+  let stopNow: () => void = () => undefined
+  const stopping = new Promise<void>((r) => (stopNow = r))
   const fail = async (err: unknown) => {
     source.stats.reader = 'down'
     source.stats.lastError = errorText(err)
@@ -62,10 +71,19 @@ export function startReader(source: EdgeSource, conn: RedisConn, o: ReaderOption
           markSynced(true)
         }
         source.stats.reader = 'live'
-        const entries = await readAfter(conn.client, source.key, source.lastId, count, blockMs)
+        // Subscribers hold what was read: wait for them, then apply what is held, then read.
+        await Promise.race([source.listeners.whenFree(), stopping])
+        if (stopped) break
+        if (source.held > 0) {
+          source.apply()
+          continue
+        }
+        const key = source.key
+        const entries = await readAfter(conn.client, key, source.lastId, budget.count, blockMs)
         if (stopped) break
         attempt = 0
         source.stats.lastError = null
+        budget.observe(entries)
         source.apply(entries)
       } catch (err) {
         if (stopped) break
@@ -80,6 +98,7 @@ export function startReader(source: EdgeSource, conn: RedisConn, o: ReaderOption
     async stop() {
       stopped = true
       wake()
+      stopNow()
       conn.close() // aborts the blocked XREAD
       await loop
     },

@@ -5,9 +5,14 @@
  * moves and subscribers get the event in the same tick, so subscribe + position() hands over
  * without a gap, as with a FileSource. A broken p-chain resets the ring (nothing before a hole
  * may be resumed across it) and is told to subscribers as a gap.
+ *
+ * Backpressure as the follower's: a listener that returns a promise holds its event. While
+ * listeners hold maxInFlight events, entries already read wait in a backlog (one XREAD reply at
+ * most, see edge-reader.ts) and nothing more is read: the data waits in the stream.
  */
 import { fingerprint, formatCursor } from '../core/cursor.js'
-import type { Position } from '../core/log-source.js'
+import { ListenerCredit } from '../core/listener-credit.js'
+import type { Position, SourceListener } from '../core/log-source.js'
 import type { FollowEvent } from '../core/types.js'
 import { entryEvent, gapEvent } from './edge-events.js'
 import { EntryRing } from './edge-ring.js'
@@ -38,22 +43,28 @@ export abstract class EdgeState {
   protected head: Position = EMPTY
   /** `c` of the newest entry applied; null until the stream has been read once. */
   private lastC: string | null = null
-  private readonly listeners = new Set<(e: FollowEvent) => void>()
+  /** Events listeners may hold before applying stops (the follower's maxInFlight). */
+  readonly listeners: ListenerCredit
+  /** Entries read but not applied yet, oldest first. */
+  private backlog: readonly Entry[] = []
 
   constructor(
     readonly path: string,
-    ring: { entries?: number; bytes?: number } = {}
+    ring: { entries?: number; bytes?: number } = {},
+    maxInFlight = 4
   ) {
     this.ring = new EntryRing(ring.entries, ring.bytes)
+    this.listeners = new ListenerCredit(maxInFlight, (err) => {
+      this.stats.lastError = `ELISTENER: ${(err as Error)?.message ?? String(err)}`
+    })
   }
 
   get lastId(): string {
     return this.stats.lastId
   }
 
-  subscribe(listener: (e: FollowEvent) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+  subscribe(listener: SourceListener): () => void {
+    return this.listeners.add(listener)
   }
 
   position(): Position {
@@ -80,34 +91,48 @@ export abstract class EdgeState {
 
   /** Reads the stream again from its start; the broken chain is reported as a gap. */
   rewind(): void {
+    this.backlog = []
     this.stats.lastId = '0-0'
   }
 
-  /** Applies entries read live, in stream order; emits their events synchronously. */
-  apply(entries: readonly Entry[]): void {
-    for (const e of entries) {
-      const epoch = parseId(e.id).epoch
-      const gap = this.lastC !== null && e.p !== this.lastC && e.t !== 'reset'
-      this.lastC = e.c
-      this.stats.lastId = e.id
-      this.stats.lastWatcherTime = e.w
-      this.stats.entries++
-      if (gap) {
-        this.stats.gaps++
-        this.ring.reset(epoch)
-        const from = this.head.cursor
-        const at = e.t === 'lines' && e.q ? e.q : headAfter(e)
-        this.setHead(epoch, at)
-        this.emit(gapEvent(from, at))
-      }
-      if (e.t !== 'prev') {
-        if (epoch !== this.ring.epoch) this.ring.reset(epoch)
-        this.ring.push(e)
-        this.setHead(epoch, e.c)
-      }
-      const ev = entryEvent(e, this.path)
-      if (ev) this.emit(ev)
+  /** Entries read but held back until listeners settle. */
+  get held(): number {
+    return this.backlog.length
+  }
+
+  /**
+   * Applies entries read live (after any still held), in stream order, emitting their events
+   * synchronously, until listeners hold maxInFlight events; the rest waits for apply([]).
+   */
+  apply(entries: readonly Entry[] = []): void {
+    const all = this.backlog.length ? [...this.backlog, ...entries] : entries
+    let i = 0
+    while (i < all.length && !this.listeners.full) this.applyOne(all[i++] as Entry)
+    this.backlog = i < all.length ? all.slice(i) : []
+  }
+
+  private applyOne(e: Entry): void {
+    const epoch = parseId(e.id).epoch
+    const gap = this.lastC !== null && e.p !== this.lastC && e.t !== 'reset'
+    this.lastC = e.c
+    this.stats.lastId = e.id
+    this.stats.lastWatcherTime = e.w
+    this.stats.entries++
+    if (gap) {
+      this.stats.gaps++
+      this.ring.reset(epoch)
+      const from = this.head.cursor
+      const at = e.t === 'lines' && e.q ? e.q : headAfter(e)
+      this.setHead(epoch, at)
+      this.emit(gapEvent(from, at))
     }
+    if (e.t !== 'prev') {
+      if (epoch !== this.ring.epoch) this.ring.reset(epoch)
+      this.ring.push(e)
+      this.setHead(epoch, e.c)
+    }
+    const ev = entryEvent(e, this.path)
+    if (ev) this.emit(ev)
   }
 
   private setHead(epoch: number, cursor: string): void {
@@ -115,12 +140,6 @@ export abstract class EdgeState {
   }
 
   private emit(e: FollowEvent): void {
-    for (const fn of this.listeners) {
-      try {
-        fn(e)
-      } catch (err) {
-        this.stats.lastError = `ELISTENER: ${(err as Error)?.message ?? String(err)}`
-      }
-    }
+    this.listeners.emit(e)
   }
 }

@@ -1,0 +1,68 @@
+/**
+ * @module Listeners of a LogSource and the credit they hold: how backpressure reaches a reader.
+ *
+ * A listener that returns a promise holds one unit of credit until it settles. A source reads
+ * on only while fewer than `max` units are held, so a consumer that does not keep up stops the
+ * reading (the data waits in the file or the stream) instead of growing memory. Web-standard
+ * only: the Redis edge uses it, and any runtime can.
+ */
+import type { SourceListener } from './log-source.js'
+import type { FollowEvent } from './types.js'
+
+export class ListenerCredit {
+  private readonly fns = new Set<SourceListener>()
+  private held = 0
+  private waiter: (() => void) | null = null
+
+  constructor(
+    readonly max: number,
+    /** A listener threw: reported, never passed on to the reader (or the other listeners). */
+    private readonly onError: (err: unknown) => void
+  ) {
+    if (!(max >= 1)) throw new RangeError(`maxInFlight must be at least 1 (got ${max})`)
+  }
+
+  add(fn: SourceListener): () => void {
+    this.fns.add(fn)
+    return () => this.fns.delete(fn)
+  }
+
+  /** Units held by promises not settled yet. */
+  get inFlight(): number {
+    return this.held
+  }
+
+  get full(): boolean {
+    return this.held >= this.max
+  }
+
+  /** Resolves once a unit is free (at once if one is). One waiter: the source's reader. */
+  whenFree(): Promise<void> {
+    if (!this.full) return Promise.resolve()
+    return new Promise((r) => (this.waiter = r))
+  }
+
+  emit(ev: FollowEvent): void {
+    for (const fn of this.fns) {
+      let r: void | PromiseLike<unknown>
+      try {
+        r = fn(ev)
+      } catch (err) {
+        this.onError(err)
+        continue
+      }
+      if (r && typeof r.then === 'function') {
+        this.held++
+        r.then(this.settle, this.settle)
+      }
+    }
+  }
+
+  private readonly settle = (): void => {
+    this.held--
+    const w = this.waiter
+    if (!w || this.full) return
+    this.waiter = null
+    w()
+  }
+}
