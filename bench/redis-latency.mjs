@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Latency added by the Redis hop, and an edge's fan-out, over real HTTP/SSE:
+ * @module Latency added by the Redis hop, and an edge's fan-out, over real HTTP/SSE:
  *   direct   client → watcher's own HTTP (FileSource → broadcaster), the baseline;
  *   via edge client → edge HTTP (watcher → XADD → Redis → XREAD → EdgeSource → broadcaster).
  * A writer appends `L<k>@<time>` lines at a fixed rate; a separate load process measures, for

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Write-to-client latency of taillight's SSE fan-out (and frontail's and `tail -F | websocketd`'s,
+ * @module Write-to-client latency of taillight's SSE fan-out (and frontail's and `tail -F | websocketd`'s,
  * side by side, with --frontail and --websocketd): for each client count, a writer appends lines at a fixed rate to a real file, the
  * server follows it, and a separate load process holding every client measures, for every line
  * and every client, the time from just before the write to its arrival. Also checks that every

@@ -1,5 +1,5 @@
 /**
- * The load process of bench/soak.mjs (forked by it; not meant to be run by hand): holds every SSE
+ * @module The load process of bench/soak.mjs (forked by it; not meant to be run by hand): holds every SSE
  * client over raw node:net sockets and checks, for each client, that it gets every line exactly
  * once and in order across its reconnections.
  *

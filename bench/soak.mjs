@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Soak and fault run: proves that no client loses, repeats or reorders a line on a bad day.
+ * @module Soak and fault run: proves that no client loses, repeats or reorders a line on a bad day.
  *
  *   node bench/soak.mjs [--minutes 10] [--clients 1000] [--rate 1000]
  *

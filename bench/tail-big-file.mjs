@@ -1,8 +1,10 @@
-// Last-10-lines latency and memory on a 10 GiB log: native readBackward vs the TypeScript twin.
-// Usage: npx tsc -p tsconfig.build.json && node --expose-gc bench/tail-big-file.mjs [--json FILE]
-// Env: BENCH_DIR (default os.tmpdir()), BENCH_GIB (default 10; fractions such as 0.5 work, in
-// steps of 64 MiB), BENCH_ITERATIONS (default 30), BENCH_DROP_CACHES=1 (root only: drop the page
-// cache before every run for truly cold reads). --json FILE: also write the figures to FILE.
+/**
+ * @module Last-10-lines latency and memory on a 10 GiB log: native readBackward vs the TypeScript twin.
+ * Usage: npx tsc -p tsconfig.build.json && node --expose-gc bench/tail-big-file.mjs [--json FILE]
+ * Env: BENCH_DIR (default os.tmpdir()), BENCH_GIB (default 10; fractions such as 0.5 work, in
+ * steps of 64 MiB), BENCH_ITERATIONS (default 30), BENCH_DROP_CACHES=1 (root only: drop the page
+ * cache before every run for truly cold reads). --json FILE: also write the figures to FILE.
+ */
 import {
   closeSync,
   fsyncSync,
