@@ -55,6 +55,12 @@ export async function runBrowserBurst({ lines, lineBytes, cli, waitSeconds }) {
       .catch(() => null)
     const frames = await page.evaluate(FRAME_STATS)
     const skipped = await page.evaluate(`!!document.querySelector('[data-testid="skipped"]')`)
+    // what the page showed at the end: its status and its last rows (why a line was not found)
+    const screen = await page.evaluate(`(() => ({
+      status: document.querySelector('[data-testid="status"]')?.textContent,
+      rows: Array.from(document.querySelectorAll('[data-testid="line"], [data-testid="skipped"]'))
+        .slice(-3).map((e) => e.textContent.slice(0, 40)),
+    }))()`)
     sampling = false
     await sampler
     const heapNow = (await cdp.send('Runtime.getHeapUsage')).usedSize / MB
@@ -73,6 +79,7 @@ export async function runBrowserBurst({ lines, lineBytes, cli, waitSeconds }) {
       heapMaxMb: Math.max(heapMax, heapNow),
       heapAfterGcMb: heapAfterGc,
       skippedMarker: skipped,
+      screen,
       serverPeakRssMb: peakRssMb(server.proc.pid),
       survived: alive(server.proc),
       exit: state.exited,
