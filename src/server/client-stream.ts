@@ -132,7 +132,8 @@ export class ClientStream {
     if (this.overflowed) return
     this.#queue.push(payload)
     this.#queued += payload.byteLength
-    if (this.#queued <= this.hub.opts.maxQueueBytes) return
+    // Half the bound: going live writes the queue at once, and must leave the client room.
+    if (this.#queued <= this.hub.opts.maxQueueBytes / 2) return
     this.#queue = []
     this.#queued = 0
     this.overflowed = true

@@ -66,7 +66,7 @@ export class SkipAhead {
   /** Resumes the client if its moment has come (called on flush, drain and sweep). */
   check(): void {
     if (!this.skipping || this.client.closed) return
-    if (this.client.sink.bufferedBytes >= this.hub.opts.lowWaterBytes) return
+    if (!this.#drained()) return
     const near = this.hub.unread() < this.bytes / 2
     if (!near && this.hub.now() - this.#since < this.hub.opts.skipSettleMs) return
     this.#finish()
@@ -89,6 +89,12 @@ export class SkipAhead {
       this.client.send(encodeEvent('update', { lines }, until.cursor), lines.length, until.cursor)
     }
     return until.cursor
+  }
+
+  /** Drained: near empty, also measured against a small threshold. */
+  #drained(): boolean {
+    const low = Math.min(this.hub.opts.lowWaterBytes, this.bytes / 4)
+    return this.client.sink.bufferedBytes < low
   }
 
   close(): void {
