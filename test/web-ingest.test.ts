@@ -57,12 +57,12 @@ describe('FrameLoop', () => {
     const f = fakeClock()
     const loop = new FrameLoop(f.clock, () => 0)
     const ran: string[] = []
-    const b = loop.task(() => void ran.push('b'))
-    const a = loop.task(() => {
+    const b = loop.task('t', () => void ran.push('b'))
+    const a = loop.task('t', () => {
       ran.push('a')
       b.schedule() // an earlier task: next frame
     })
-    const c = loop.task(() => void ran.push('c'))
+    const c = loop.task('t', () => void ran.push('c'))
     a.schedule()
     a.schedule()
     c.schedule()
@@ -80,15 +80,15 @@ describe('FrameLoop', () => {
     const loop = new FrameLoop(f.clock, () => 0)
     const ran: string[] = []
     let left = 3
-    const draw = loop.task(() => void ran.push('draw'))
-    const work = loop.task(() => {
+    const draw = loop.task('t', () => void ran.push('draw'))
+    const work = loop.task('t', () => {
       ran.push('work')
       return --left > 0
     })
-    const after = loop.task(() => void ran.push('after'))
+    const after = loop.task('t', () => void ran.push('after'))
     work.schedule()
     draw.schedule()
-    loop.task(() => after.schedule())
+    loop.task('t', () => after.schedule())
     f.tick()
     expect(ran).toEqual(['draw', 'work'])
     after.schedule()

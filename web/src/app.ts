@@ -6,7 +6,7 @@
  */
 import type { SkippedEvent } from '../../src/core/protocol.js'
 import { backendText, type Api, type FileInfoJson } from './api.js'
-import { Connection, type ConnStatus } from './connection.js'
+import { Connection, type ConnStatus, type Stream, type StreamFactory } from './connection.js'
 import { Feed } from './feed.js'
 import { FileTabs } from './file-tabs.js'
 import { compileFilter, type FilterSpec } from './filter.js'
@@ -39,7 +39,7 @@ export class App {
   file: string | undefined
   files: FileInfoJson[] = []
   target: Entry | undefined
-  private conn: Connection | undefined
+  private conn: Stream | undefined
   private unseen = 0
   private filterError: string | undefined
   private resetReason: string | undefined
@@ -55,7 +55,10 @@ export class App {
     readonly api: Api,
     cap: number,
     onSearchHistory: () => void,
-    private readonly initLines?: number
+    initLines?: number,
+    /** Where the stream runs (the stream worker); in the page when not given. */
+    private readonly streams: StreamFactory = (file, h, skip) =>
+      new Connection(api, file, h, initLines, skip)
   ) {
     this.store = new LineStore(cap)
     this.ingest = new Ingest(
@@ -68,7 +71,11 @@ export class App {
       cap
     )
     // Registration order is run order within a frame: apply lines, then draw them, then chrome.
-    this.ingestTask = this.loop.task(() => this.ingest.drain())
+    this.ingestTask = this.loop.task('ingest', () => {
+      const more = this.ingest.drain()
+      this.conn?.topUp?.()
+      return more
+    })
     const log = el('log')
     this.list = new VirtualList(this.loop, log, this.store, (row, e) => this.fill(row, e), {
       follow: (f) => {
@@ -77,7 +84,7 @@ export class App {
       },
       nearTop: () => this.file !== undefined && void this.scrollback.load(this.file),
     })
-    this.chrome = this.loop.task(() => this.drawChrome())
+    this.chrome = this.loop.task('chrome', () => this.drawChrome())
     this.scrollback = new Scrollback(api, this.store, (rows) => {
       this.list.shift(rows)
       this.changed()
@@ -174,8 +181,7 @@ export class App {
     this.status.backend(backendText(info))
     el<HTMLAnchorElement>('download-file').href = this.api.url('download', { file: id })
     this.clearView()
-    this.conn = new Connection(
-      this.api,
+    this.conn = this.streams(
       id,
       {
         init: (ev, cursor) => this.onInit(ev.lines, cursor, ev.first),
@@ -195,7 +201,6 @@ export class App {
         },
         status: (s) => this.onStatus(s),
       },
-      this.initLines,
       () => skipBytes(this.store.cap, this.lineSize.average)
     )
   }
@@ -267,6 +272,7 @@ export class App {
     return {
       frames: this.loop.frames,
       longestFrameMs: this.loop.longest,
+      longestTaskMs: this.loop.longestByTask(),
       queued: this.ingest.queued,
       discarded: this.ingest.discarded,
       skippedRanges: this.ingest.skippedRanges,

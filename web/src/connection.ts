@@ -30,7 +30,23 @@ export interface ConnHandlers {
 const BACKOFF = [500, 1000, 2000, 4000, 8000, 15000, 30000]
 const OFFLINE_AFTER = 4
 
-export class Connection {
+/** What the app drives: this connection in the page, or the same one in the stream worker. */
+export interface Stream {
+  start(cursor?: string): void
+  stop(): void
+  reconnectNow(): void
+  /** The page applied some of what it received: a stream with flow control may send more. */
+  topUp?(): void
+}
+
+/** Opens the stream of one file; `skip` is asked on each connect. */
+export type StreamFactory = (
+  file: string | undefined,
+  h: ConnHandlers,
+  skip: () => number
+) => Stream
+
+export class Connection implements Stream {
   /** Cursor of the last event received: where a reconnect resumes. */
   cursor: string | undefined
   private es: EventSource | undefined
@@ -132,8 +148,9 @@ export class Connection {
         message: this.serverMessage,
       })
     report()
-    this.tick = window.setInterval(report, 1000)
-    this.timer = window.setTimeout(() => this.reconnectNow(), delay)
+    // Global timers, not window's: the connection also runs in the stream worker.
+    this.tick = setInterval(report, 1000) as unknown as number
+    this.timer = setTimeout(() => this.reconnectNow(), delay) as unknown as number
   }
 
   private close(): void {

@@ -16,8 +16,10 @@ export interface FrameTask {
 }
 
 interface Slot {
+  name: string
   run: () => boolean | void
   pending: boolean
+  longest: number
 }
 
 const browserClock: FrameClock = {
@@ -41,8 +43,8 @@ export class FrameLoop {
    * Registers a task; tasks run in registration order. A task that returns true has work left
    * and runs again next frame; one that schedules a later task gets it run in the same frame.
    */
-  task(run: () => boolean | void): FrameTask {
-    const slot: Slot = { run, pending: false }
+  task(name: string, run: () => boolean | void): FrameTask {
+    const slot: Slot = { name, run, pending: false, longest: 0 }
     this.slots.push(slot)
     return {
       schedule: () => {
@@ -50,6 +52,11 @@ export class FrameLoop {
         this.request()
       },
     }
+  }
+
+  /** The longest run of each task, by name (ms). */
+  longestByTask(): Record<string, number> {
+    return Object.fromEntries(this.slots.map((s) => [s.name, s.longest]))
   }
 
   dispose(): void {
@@ -66,12 +73,16 @@ export class FrameLoop {
     this.handle = undefined
     this.frames++
     const t0 = this.now()
+    let t = t0
     for (const slot of this.slots) {
       if (!slot.pending) continue
       slot.pending = false
       if (slot.run() === true) slot.pending = true
+      const t1 = this.now()
+      slot.longest = Math.max(slot.longest, t1 - t)
+      t = t1
     }
-    this.longest = Math.max(this.longest, this.now() - t0)
+    this.longest = Math.max(this.longest, t - t0)
     if (this.slots.some((s) => s.pending)) this.request()
   }
 }

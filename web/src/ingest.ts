@@ -11,7 +11,7 @@ export interface IngestSink {
   /** Applies texts[start, end) of one batch whose last line ends at `cursor`. */
   lines(texts: string[], start: number, end: number, cursor: string | undefined): void
   skipped(range: SkippedEvent): void
-  notice(type: string, data: Record<string, unknown>): void
+  notice(type: string, data: Record<string, unknown>, id: string | undefined): void
 }
 
 export interface IngestOptions {
@@ -25,7 +25,7 @@ export interface IngestOptions {
 type Item =
   | { kind: 'lines'; texts: string[]; done: number; from?: string; to?: string; bytes: number }
   | { kind: 'skipped'; range: Partial<SkippedEvent> & { bytes: number } }
-  | { kind: 'notice'; type: string; data: Record<string, unknown> }
+  | { kind: 'notice'; type: string; data: Record<string, unknown>; id?: string }
 
 export class Ingest {
   /** Lines (and notice rows) received and not yet applied. */
@@ -80,27 +80,32 @@ export class Ingest {
   }
 
   notice(type: string, data: Record<string, unknown>, id: string | undefined): void {
-    this.items.push({ kind: 'notice', type, data })
+    this.items.push({ kind: 'notice', type, data, id })
     this.queued++
     if (id) this.last = id
   }
 
-  /** Applies queued events until the frame's budget is spent; true when some are left. */
-  drain(): boolean {
+  /**
+   * Applies queued events until the frame's budget is spent (or, with `maxLines`, once that
+   * many lines went); true when some are left.
+   */
+  drain(maxLines = Infinity): boolean {
     const until = this.now() + this.budgetMs
-    while (this.head < this.items.length) {
+    let applied = 0
+    while (this.head < this.items.length && applied < maxLines) {
       const item = this.items[this.head] as Item
       if (item.kind === 'lines') {
         const end = Math.min(item.texts.length, item.done + this.slice)
         this.sink.lines(item.texts, item.done, end, item.to)
         this.queued -= end - item.done
+        applied += end - item.done
         item.done = end
         if (end === item.texts.length) this.take()
       } else {
         this.take()
         if (item.kind === 'notice') {
           this.queued--
-          this.sink.notice(item.type, item.data)
+          this.sink.notice(item.type, item.data, item.id)
         } else {
           this.skippedRanges++
           this.skippedBytes += item.range.bytes

@@ -1,44 +1,10 @@
-/** Entry point: reads the page URL (token, file, cap, permalink) and starts the viewer. */
-import { Api } from './api.js'
-import { App } from './app.js'
-import { openPermalink } from './permalink-view.js'
-import { searchHistory } from './history-search.js'
-import { wireKeyboard } from './keyboard.js'
-import { wireLineActions } from './line-actions.js'
-import { Panel } from './panel.js'
-import { parsePermalink } from './permalink.js'
-import { el } from './dom.js'
+/**
+ * @module Entry point of the one bundle, app.js: in the page it starts the viewer; loaded as the
+ * stream worker (by the page, from the same URL) it runs the SSE connection off the main thread.
+ */
+import { runPage } from './page-main.js'
+import { runStreamWorker } from './stream-worker.js'
 
-const DEFAULT_CAP = 100_000
-// Fixed 20px rows: 500k lines is a 10M px list, safely under Chromium's ~16.7M px element limit.
-const MAX_CAP = 500_000
-
-const params = new URLSearchParams(location.search)
-const capParam = Number(params.get('cap'))
-const cap =
-  Number.isInteger(capParam) && capParam >= 100 && capParam <= MAX_CAP ? capParam : DEFAULT_CAP
-// Relative to the page so the viewer also works behind a reverse proxy under a sub-path.
-const api = new Api(new URL('.', location.href).toString(), params.get('token'))
-const panel = new Panel()
-const linesParam = Number(params.get('lines') ?? NaN)
-const initLines = Number.isInteger(linesParam) && linesParam >= 0 ? linesParam : undefined
-const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines)
-
-wireLineActions(app, el('log'), panel)
-wireKeyboard(app, panel)
-el('download-shown').addEventListener('click', () => {
-  const blob = new Blob([app.store.shownText()], { type: 'text/plain;charset=utf-8' })
-  const a = document.createElement('a')
-  a.href = URL.createObjectURL(blob)
-  const name = (app.files.find((f) => f.id === app.file)?.path ?? 'log').split('/').pop()
-  a.download = `${name}${app.store.filtered ? '.filtered' : ''}.txt`
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
-})
-addEventListener('hashchange', () => {
-  const link = parsePermalink(location.hash)
-  if (link) void openPermalink(app, link)
-})
-// Exposed for the end-to-end tests and the browser benchmark (read-only use).
-Object.assign(window, { taillight: app })
-void app.start()
+if (typeof document === 'undefined')
+  runStreamWorker(self as unknown as Parameters<typeof runStreamWorker>[0])
+else runPage((document.currentScript as HTMLScriptElement | null)?.src ?? 'app.js')

@@ -38,7 +38,7 @@ export class VirtualList<T> {
     private readonly fill: (el: HTMLElement, item: T) => void,
     private readonly events: ListEvents
   ) {
-    this.frames = loop.task(() => this.frame())
+    this.frames = loop.task('list', () => this.frame())
     this.sizer = scroller.appendChild(document.createElement('div'))
     this.sizer.className = 'sizer'
     this.layer = scroller.appendChild(document.createElement('div'))

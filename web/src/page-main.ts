@@ -1,0 +1,75 @@
+/**
+ * @module The page: reads its URL (token, file, cap, lines, worker, permalink), starts the
+ * stream worker and the viewer, and wires the page-wide controls.
+ */
+import { Api } from './api.js'
+import { App } from './app.js'
+import { openPermalink } from './permalink-view.js'
+import { searchHistory } from './history-search.js'
+import { wireKeyboard } from './keyboard.js'
+import { wireLineActions } from './line-actions.js'
+import { Panel } from './panel.js'
+import { parsePermalink } from './permalink.js'
+import { el } from './dom.js'
+
+import type { StreamFactory } from './connection.js'
+import { WorkerStream } from './worker-stream.js'
+
+const DEFAULT_CAP = 100_000
+// Fixed 20px rows: 500k lines is a 10M px list, safely under Chromium's ~16.7M px element limit.
+const MAX_CAP = 500_000
+
+export function runPage(script: string): void {
+  const params = new URLSearchParams(location.search)
+  const capParam = Number(params.get('cap'))
+  const cap =
+    Number.isInteger(capParam) && capParam >= 100 && capParam <= MAX_CAP ? capParam : DEFAULT_CAP
+  // Relative to the page so the viewer also works behind a reverse proxy under a sub-path.
+  const base = new URL('.', location.href).toString()
+  const token = params.get('token')
+  const api = new Api(base, token)
+  const panel = new Panel()
+  const linesParam = Number(params.get('lines') ?? NaN)
+  const initLines = Number.isInteger(linesParam) && linesParam >= 0 ? linesParam : undefined
+  const worker = params.get('worker') === '0' ? undefined : startWorker(script)
+  const streams: StreamFactory | undefined = worker
+    ? (file, h) =>
+        new WorkerStream(worker, h, {
+          base,
+          token,
+          file,
+          initLines,
+          cap,
+          backlog: () => app.ingest.queued,
+        })
+    : undefined
+  const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines, streams)
+
+  wireLineActions(app, el('log'), panel)
+  wireKeyboard(app, panel)
+  el('download-shown').addEventListener('click', () => {
+    const blob = new Blob([app.store.shownText()], { type: 'text/plain;charset=utf-8' })
+    const a = document.createElement('a')
+    a.href = URL.createObjectURL(blob)
+    const name = (app.files.find((f) => f.id === app.file)?.path ?? 'log').split('/').pop()
+    a.download = `${name}${app.store.filtered ? '.filtered' : ''}.txt`
+    a.click()
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
+  })
+  addEventListener('hashchange', () => {
+    const link = parsePermalink(location.hash)
+    if (link) void openPermalink(app, link)
+  })
+  // Exposed for the end-to-end tests and the browser benchmark (read-only use).
+  Object.assign(window, { taillight: app })
+  void app.start()
+}
+
+/** The stream worker runs this same script; undefined where workers are unavailable. */
+function startWorker(script: string): Worker | undefined {
+  try {
+    return new Worker(script, { name: 'taillight-stream' })
+  } catch {
+    return undefined
+  }
+}

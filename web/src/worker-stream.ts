@@ -1,0 +1,88 @@
+/**
+ * @module The page's side of the stream worker: the same surface and handlers as Connection, so
+ * the app cannot tell where the stream is parsed. It grants the worker credit for whole events
+ * only while the page's own queue has room (`backlog`), so a burst costs the main thread what it
+ * can apply, not what the server sends.
+ */
+import type { ConnHandlers, Stream } from './connection.js'
+import type { FromWorker, ToWorker } from './stream-messages.js'
+
+/** Lines the page lets be received and not yet applied, counting what is on its way. */
+const WINDOW = 20_000
+
+// Generations grow across every stream of the page: one worker serves them all in turn.
+let generations = 0
+
+export interface WorkerStreamOptions {
+  base: string
+  token: string | null
+  file?: string
+  initLines?: number
+  cap: number
+  /** Lines received by the page and not yet applied. */
+  backlog: () => number
+}
+
+export class WorkerStream implements Stream {
+  private gen = ++generations
+  private granted = 0
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly h: ConnHandlers,
+    private readonly opts: WorkerStreamOptions
+  ) {
+    worker.onmessage = (ev: MessageEvent<FromWorker>) => this.onMessage(ev.data)
+    const { base, token, file, initLines, cap } = opts
+    this.post({ cmd: 'open', gen: this.gen, base, token, file, initLines, cap })
+  }
+
+  start(cursor?: string): void {
+    this.gen = ++generations
+    this.granted = 0
+    this.post({ cmd: 'start', gen: this.gen, cursor })
+    this.topUp()
+  }
+
+  stop(): void {
+    this.gen = ++generations
+    this.granted = 0
+    this.post({ cmd: 'stop', gen: this.gen })
+  }
+
+  reconnectNow(): void {
+    this.post({ cmd: 'reconnect' })
+  }
+
+  /** Grants more credit once the page has applied enough of what it was given. */
+  topUp(): void {
+    const want = WINDOW - this.opts.backlog() - this.granted
+    if (want < WINDOW / 4) return
+    this.granted += want
+    this.post({ cmd: 'pull', gen: this.gen, lines: want })
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.gen !== this.gen) return
+    switch (m.t) {
+      case 'status':
+        return this.h.status(m.s)
+      case 'init':
+        return this.h.init(m.ev, m.cursor)
+      case 'reset':
+        return this.h.notice('reset', m.data, undefined)
+      case 'items':
+        this.granted = Math.max(0, this.granted - m.lines)
+        for (const it of m.items) {
+          if (it.k === 'lines') this.h.update(it.lines, it.cursor)
+          else if (it.k === 'skipped') this.h.skipped(it.range, it.range.to)
+          else this.h.notice(it.type, it.data, it.id)
+        }
+        this.topUp()
+    }
+  }
+
+  private post(m: ToWorker): void {
+    this.worker.postMessage(m)
+  }
+}
