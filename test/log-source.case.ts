@@ -363,6 +363,13 @@ export function logSourceContract(label: string, harness: () => SourceHarness): 
         }
         const t = ok(await s.source.tail(1, s.source.position()), 'tail 1')
         expect(texts(t.lines)).toEqual(['after'])
+        // Pieces count as lines: the last two are the long line's last piece and 'after'.
+        const two = ok(await s.source.tail(2, s.source.position()), 'tail 2')
+        expect(two.lines).toEqual(rec.lines.slice(-2))
+        const at = pieces.at(-1)?.offset
+        expect(await s.source.check(two.first)).toEqual({ ok: true, offset: at })
+        const back = ok(await s.source.readBefore(two.first, 2, 1 << 20), 'readBefore a piece')
+        expect(back.lines).toEqual(pieces.slice(-3, -1))
       }
     )
 

@@ -161,8 +161,7 @@ export class FakeSource implements LogSource {
       start = prev
       count++
     }
-    // As the real sources: `more` says older lines exist, whichever limit stopped the scan.
-    return this.#result(start, at.offset, start > 0)
+    return this.#last(n, start, at.offset)
   }
 
   async readAfter(cursor: string, until: Position, maxBytes: number): Promise<LinesResult | Stale> {
@@ -192,7 +191,7 @@ export class FakeSource implements LogSource {
       start = prev
       count++
     }
-    return this.#result(start, c.offset, start > 0)
+    return this.#last(n, start, c.offset)
   }
 
   async openRange(from: number, to: number): Promise<ReadableStream<Uint8Array> | Stale> {
@@ -215,13 +214,42 @@ export class FakeSource implements LogSource {
     const offset = Number(m[1])
     if (m[2] !== this.fp(this.gen)) return { ok: false, reason: 'stale' }
     if (offset > this.committed) return { ok: false, reason: 'ahead' }
-    if (offset > 0 && this.buf[offset - 1] !== 0x0a) return { ok: false, reason: 'malformed' }
+    if (!this.#boundary(offset)) return { ok: false, reason: 'malformed' }
     return { ok: true, offset }
+  }
+
+  /** Whether a delivered line or piece of one starts at `offset`. */
+  #boundary(offset: number): boolean {
+    if (offset === 0 || this.buf[offset - 1] === 0x0a) return true
+    const start = this.buf.lastIndexOf(0x0a, offset - 1) + 1
+    const end = this.buf.indexOf(0x0a, offset) + 1
+    return (
+      end > 0 &&
+      splitLines(this.buf, start, end, this.maxLineBytes).some((l) => l.offset === offset)
+    )
+  }
+
+  /** The last n lines and pieces in [start, end), as the real sources count them. */
+  #last(n: number, start: number, end: number): LinesResult {
+    const all = this.#pieces(start, end)
+    const kept = n > 0 ? all.slice(-n) : []
+    const first = kept[0]?.offset ?? end
+    // As the real sources: `more` says older lines exist, whichever limit stopped the scan.
+    return { lines: kept, first: this.cursorAt(first), last: this.cursorAt(end), more: first > 0 }
+  }
+
+  /** Lines and pieces in [start, end): `end` may be a piece boundary inside a long line. */
+  #pieces(start: number, end: number): LogLine[] {
+    const splitter = new LineSplitter(start, { maxLineBytes: this.maxLineBytes })
+    const out = splitter.push(this.buf.subarray(start, end))
+    const rest = splitter.flush()
+    if (rest) out.push({ ...rest, cont: true })
+    return out
   }
 
   #result(start: number, end: number, more: boolean): LinesResult {
     return {
-      lines: splitLines(this.buf, start, end, this.maxLineBytes),
+      lines: this.#pieces(start, end),
       first: this.cursorAt(start),
       last: this.cursorAt(end),
       more,
