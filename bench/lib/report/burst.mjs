@@ -128,7 +128,8 @@ export function renderBurst([burst, rate], ctx) {
   if (ctx.quick)
     lines.push(
       '',
-      'With `--quick` the bursts are smaller than the issue’s 1M, 5M and 10M lines, and the viewer’s burst is smaller than 3M: those targets are judged at the sizes run.'
+      'With `--quick` the bursts are smaller than the issue’s 1M, 5M and 10M lines and the',
+      'viewer’s burst is smaller than 3M: those targets are judged at the sizes run.'
     )
   lines.push('', `Run: ${runFacts([burst, rate].filter(Boolean))}.`)
   return lines.join('\n')

@@ -2,6 +2,7 @@
  * @module The fan-out section of docs/benchmarks.md: taillight side by side with frontail and `tail -F |
  * websocketd`, then on Bun and Deno, with the targets of issue "Serve it".
  */
+import { renderRuntimes } from './server-runtimes.mjs'
 import { commandBlock, failure, int, mb, ms, runFacts, table } from './format.mjs'
 
 export function renderServer([main, runtimes], ctx) {
@@ -185,55 +186,7 @@ export function renderServer([main, runtimes], ctx) {
     ),
     ''
   )
-  if (runtimes) {
-    lines.push('### The same server on Bun and Deno', '')
-    if (!runtimes.data) lines.push(failure(runtimes), '')
-    else {
-      const all = [...rows.filter((r) => r.server === 'taillight/node'), ...runtimes.data.rows]
-      const rc = [...new Set(runtimes.data.rows.map((r) => r.clients))]
-      lines.push(
-        'taillight under each runtime (Node from the run above), same load and method:',
-        '',
-        table(
-          [
-            'runtime',
-            'clients',
-            'complete, in order',
-            'p50 ms',
-            'p99 ms',
-            'max ms',
-            'CPU %',
-            'RSS MB',
-          ],
-          all
-            .filter((r) => rc.includes(r.clients))
-            .sort((a, b) => a.clients - b.clients)
-            .map((r) =>
-              r.error
-                ? [r.server, int(r.clients), `failed: ${r.error}`, '–', '–', '–', '–', '–']
-                : [
-                    r.server.replace('taillight/', ''),
-                    int(r.clients),
-                    `${int(r.verified)} of ${int(r.clients)}` +
-                      (!r.inOrder
-                        ? ', **no**'
-                        : r.verified < r.clients && r.server.endsWith('deno')
-                          ? ' by byte hash; all probes complete (see below)'
-                          : r.verified < r.clients
-                            ? ', **incomplete**'
-                            : ''),
-                    ms(r.p50),
-                    ms(r.p99),
-                    ms(r.max),
-                    r.cpu.toFixed(0),
-                    mb(r.rss),
-                  ]
-            )
-        ),
-        ''
-      )
-    }
-  }
+  if (runtimes) lines.push(...renderRuntimes(rows, runtimes))
   lines.push(`Run: ${runFacts([main, runtimes].filter(Boolean))}.`)
   return lines.join('\n')
 }
