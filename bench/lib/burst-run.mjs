@@ -22,6 +22,12 @@ export function watchServer(server) {
   return state
 }
 
+/** The error a crashed server printed (`RangeError: Invalid string length`), else its last line. */
+function crashLine(stderr) {
+  const lines = stderr.trim().split('\n')
+  return lines.find((l) => /^\s*(taillight: )?\w*Error\b/.test(l))?.trim() ?? lines.at(-1) ?? ''
+}
+
 export async function runBurst({ lines, lineBytes, cli, waitSeconds }) {
   const dir = mkdtempSync(join(tmpdir(), 'tl-burst-'))
   const file = join(dir, 'burst.log')
@@ -29,7 +35,7 @@ export async function runBurst({ lines, lineBytes, cli, waitSeconds }) {
   let stderr = ''
   const server = await startCli(['--port', '0', file], {
     cli,
-    onStderr: (t) => (stderr = (stderr + t).slice(-4000)),
+    onStderr: (t) => (stderr = (stderr + t).slice(-16_000)),
   })
   const state = watchServer(server)
   const pid = server.proc.pid
@@ -62,7 +68,7 @@ export async function runBurst({ lines, lineBytes, cli, waitSeconds }) {
       writeSeconds: (w.endAt - w.startAt) / 1000,
       survived,
       exit: state.exited,
-      stderr: survived ? '' : stderr.trim().split('\n').slice(-3).join(' | '),
+      stderr: survived ? '' : crashLine(stderr),
       peakRssMb: peak,
       sampledRssMb: rss.stop(),
       events: res.events,
