@@ -12,7 +12,7 @@ import type { FollowEvent } from './types.js'
 export class ListenerCredit {
   private readonly fns = new Set<SourceListener>()
   private held = 0
-  private waiter: (() => void) | null = null
+  private waiters: (() => void)[] = []
 
   constructor(
     readonly max: number,
@@ -36,10 +36,10 @@ export class ListenerCredit {
     return this.held >= this.max
   }
 
-  /** Resolves once a unit is free (at once if one is). One waiter: the source's reader. */
+  /** Resolves once a unit is free (at once if one is). */
   whenFree(): Promise<void> {
     if (!this.full) return Promise.resolve()
-    return new Promise((r) => (this.waiter = r))
+    return new Promise((r) => this.waiters.push(r))
   }
 
   emit(ev: FollowEvent): void {
@@ -60,9 +60,7 @@ export class ListenerCredit {
 
   private readonly settle = (): void => {
     this.held--
-    const w = this.waiter
-    if (!w || this.full) return
-    this.waiter = null
-    w()
+    if (this.full || this.waiters.length === 0) return
+    for (const w of this.waiters.splice(0)) w()
   }
 }

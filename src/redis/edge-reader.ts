@@ -43,8 +43,6 @@ export function startReader(source: EdgeSource, conn: RedisConn, o: ReaderOption
   const synced = new Promise<boolean>((r) => (markSynced = r))
 
   let wake: () => void = () => undefined
-  let stopNow: () => void = () => undefined
-  const stopping = new Promise<void>((r) => (stopNow = r))
   const fail = async (err: unknown) => {
     source.stats.reader = 'down'
     source.stats.lastError = errorText(err)
@@ -72,8 +70,14 @@ export function startReader(source: EdgeSource, conn: RedisConn, o: ReaderOption
         }
         source.stats.reader = 'live'
         // Subscribers hold what was read: wait for them, then apply what is held, then read.
-        await Promise.race([source.listeners.whenFree(), stopping])
-        if (stopped) break
+        // (No Promise.race with a long-lived promise: each race would leave a reaction on it.)
+        if (source.listeners.full) {
+          await new Promise<void>((r) => {
+            wake = r
+            void source.listeners.whenFree().then(r)
+          })
+          if (stopped) break
+        }
         if (source.held > 0) {
           source.apply()
           continue
@@ -98,7 +102,6 @@ export function startReader(source: EdgeSource, conn: RedisConn, o: ReaderOption
     async stop() {
       stopped = true
       wake()
-      stopNow()
       conn.close() // aborts the blocked XREAD
       await loop
     },
