@@ -181,6 +181,18 @@ export function logSourceContract(label: string, harness: () => SourceHarness): 
       expect(s.source.path.length).toBeGreaterThan(0)
     })
 
+    run('unsubscribe stops delivery to that listener only', async () => {
+      const got: string[] = []
+      const off = s.source.subscribe(
+        (e) => void (e.type === 'lines' && got.push(...texts(e.lines)))
+      )
+      await deliver('one\n')
+      off()
+      await deliver('two\n')
+      expect(got).toEqual(['one'])
+      expect(rec.texts).toEqual(['one', 'two'])
+    })
+
     run(
       'subscribe + position() in one tick hand over gap-free while lines are written',
       async () => {
