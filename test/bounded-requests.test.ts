@@ -158,6 +158,61 @@ describe('the read pool', () => {
   })
 })
 
+describe('/api/search, streamed', () => {
+  /** 3,000 lines (6 pages of the scan), every `every`th a hit; the hits newest first. */
+  const file = (every: number) => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i % every === 3 ? 'hit' : 'row'} ${i}`)
+    const hits = lines.filter((l) => l.startsWith('hit')).reverse()
+    return { src: new FakeSource('app', { content: lines.map((l) => `${l}\n`).join('') }), hits }
+  }
+  type Page = { matches: { line: string }[]; next: string | null; reason: string; done: boolean }
+
+  it('the time budget counts scanning, not the time the client takes to read', async () => {
+    const { src, hits } = file(100)
+    const t = createApp({ sources: [src], version: 't', search: { ms: 1000, bytes: 1 << 26 } })
+    try {
+      const res = await t.app.request('/api/search?q=hit&limit=1000')
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+      let text = ''
+      const first = await reader.read()
+      text += new TextDecoder().decode(first.value)
+      await sleep(1500)
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        text += new TextDecoder().decode(r.value)
+      }
+      const body = JSON.parse(text) as Page
+      expect(body.reason).toBe('start')
+      expect(body.matches.map((m) => m.line)).toEqual(hits)
+    } finally {
+      t.close()
+    }
+  })
+
+  it('a request out of time says where to go on; the pages add up to every match', async () => {
+    const { src, hits } = file(10)
+    const t = createApp({ sources: [src], version: 't', search: { ms: 0, bytes: 1 << 26 } })
+    try {
+      const got: string[] = []
+      let next: string | null = null
+      let requests = 0
+      const reasons = new Set<string>()
+      do {
+        const res = await t.app.request(`/api/search?q=hit${next ? `&before=${next}` : ''}`)
+        const page = (await res.json()) as Page
+        got.push(...page.matches.map((m) => m.line))
+        reasons.add(page.reason)
+        next = page.next
+        expect(page.done).toBe(next === null)
+      } while (next !== null && ++requests < 50)
+      expect(got).toEqual(hits)
+      expect(reasons.has('time')).toBe(true)
+      expect(requests).toBeGreaterThan(1)
+    } finally {
+      t.close()
+    }
+  })
+})
+
 describe('stalled bodies over real sockets', () => {
   const tmp = useTempDir()
   async function serve(file: string, deps: Partial<AppDeps>): Promise<NodeServer> {
