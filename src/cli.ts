@@ -265,8 +265,12 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
           process.stderr.write(`taillight: ${e.code} ${e.path}: ${e.message}\n`)
         else if (e.type === 'missing') process.stderr.write(`taillight: waiting for ${e.path}\n`)
       })
-      // Missing already at start (the event fired before we subscribed): say so once here.
-      if (s.info().state === 'missing') process.stderr.write(`taillight: waiting for ${path}\n`)
+      // Missing or broken already at start (the event fired before we subscribed): say so here.
+      const phase = s.follower.phase
+      if (phase.kind === 'missing') process.stderr.write(`taillight: waiting for ${path}\n`)
+      else if (phase.kind === 'error') {
+        process.stderr.write(`taillight: ${phase.code} ${s.follower.path}: ${phase.message}\n`)
+      }
     }
     node = await serve(
       {

@@ -43,7 +43,7 @@ let stranger: Key
 beforeAll(async () => {
   ;[k1, k2, stranger] = await Promise.all([key('k1'), key('k2'), key('x')])
   published = [k1.pub]
-  jwks = createServer((req, res) => {
+  jwks = createServer((_req, res) => {
     fetches++
     res.setHeader('content-type', 'application/json')
     res.end(JSON.stringify({ keys: published }))
