@@ -50,7 +50,11 @@
             "-L<(taillight_kqueue_prefix)/lib",
             "-lkqueue",
             "-Wl,-rpath,<(taillight_kqueue_prefix)/lib"
-          ]
+          ],
+          # libkqueue starts a process-wide monitoring thread that it never stops. When the last
+          # Worker that loaded the addon exits, Node unloads it and libkqueue with it, and that
+          # thread crashes in unmapped code: pin the addon (and so libkqueue) once loaded.
+          "ldflags": ["-Wl,-z,nodelete"]
         }],
         ["OS=='mac' or OS=='freebsd' or OS=='openbsd'", {
           "sources": ["native/kqueue/KqueueBackend.cc"],
