@@ -25,7 +25,8 @@ export function joinClient(hub: StreamHub, c: ClientStream, opts: JoinOptions): 
   const cursor = opts.cursor
   if (cursor !== undefined) {
     if (cursor === hub.headId) {
-      c.lastId = c.at = cursor
+      c.lastId = cursor
+      c.at = hub.headAt
       return c.goLive()
     }
     // From memory only when it is little: more is paged from the file at the client's pace.
