@@ -6,20 +6,13 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { ErrorJson, LinesJson } from '../src/core/protocol.js'
 import { createApp, type Taillight } from '../src/server/app.js'
 import { createFileSource, type FileSource } from '../src/follow/file-source.js'
 import { LINES_MAX_BYTES, PAGE_BYTES } from '../src/server/lines-pages.js'
 import { useTempDir } from './helpers/fs.js'
 
-interface LinesBody {
-  file: string
-  lines: string[]
-  first: string
-  last: string
-  more: boolean
-  atStart: boolean
-  error?: { code: string; param?: string }
-}
+type LinesBody = LinesJson & { error?: ErrorJson['error'] }
 
 const N = 2000
 const LONG_AT = 700

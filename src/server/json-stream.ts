@@ -39,3 +39,26 @@ export class JsonItems {
     return out
   }
 }
+
+/**
+ * The body of `{...head, [key]: [...every page of next()], ...tail()}` as pieces: the head with
+ * the first page, one page per call after it, then the tail (read once next() returned null).
+ */
+export function jsonPieces<T>(
+  head: Record<string, unknown>,
+  key: string,
+  next: () => Promise<readonly T[] | null>,
+  tail: () => Record<string, unknown>
+): () => Promise<string | null> {
+  const items = new JsonItems()
+  let stage: 'head' | 'items' | 'done' = 'head'
+  return async () => {
+    if (stage === 'done') return null
+    const open = stage === 'head' ? jsonHead(head, key) : ''
+    stage = 'items'
+    const page = await next()
+    if (page !== null) return open + items.encode(page)
+    stage = 'done'
+    return open + jsonTail(tail())
+  }
+}

@@ -12,8 +12,7 @@ export const PAGE_BYTES = 256 * 1024
 
 export type LinesSummary = Omit<LinesJson, 'file' | 'lines'>
 
-/** Reads one page inside a pool slot; continuation = the request already holds its turn. */
-export type Read = <T>(fn: () => Promise<T>, continuation: boolean) => Promise<T>
+export type { Read } from './read-pool.js'
 
 export interface LinePages {
   /** The next page of lines in file order; null after the last. */

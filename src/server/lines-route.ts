@@ -12,8 +12,7 @@ import { pickFile, type AppContext, type AppEnv } from './context.js'
 import { historyBody, jsonStream } from './history-body.js'
 import { linesBackward } from './lines-backward.js'
 import { linesForward } from './lines-forward.js'
-import type { Read } from './lines-pages.js'
-import { jsonHead, JsonItems, jsonTail } from './json-stream.js'
+import { jsonPieces } from './json-stream.js'
 import { cursorParam, intParam, ParamError } from './query.js'
 import { texts } from './sse-frame.js'
 
@@ -31,23 +30,21 @@ export function linesRoute(ctx: AppContext) {
       throw new ParamError('bad_param', 'before and after cannot be used together', 'after')
     if (until !== undefined && after === undefined)
       throw new ParamError('bad_param', 'until is only valid with after', 'until')
-    const read: Read = (fn, continuation) => ctx.reads.run(ROUTE, fn, continuation)
+    const read = ctx.reads.reader(ROUTE)
     // The first page is read before answering, so a stale cursor is still a 409.
     const pages =
       after === undefined
         ? await linesBackward(source, before ?? source.position().cursor, limit, read)
         : await linesForward(source, after, until, limit, read)
-    const items = new JsonItems()
-    let stage: 'head' | 'lines' | 'done' = 'head'
-    const produce = async (): Promise<string | null> => {
-      if (stage === 'done') return null
-      const head = stage === 'head' ? jsonHead({ file: source.id }, 'lines') : ''
-      stage = 'lines'
-      const page = await pages.next()
-      if (page !== null) return head + items.encode(texts(page))
-      stage = 'done'
-      return head + jsonTail({ ...pages.summary() })
-    }
+    const produce = jsonPieces(
+      { file: source.id },
+      'lines',
+      async () => {
+        const page = await pages.next()
+        return page && texts(page)
+      },
+      () => ({ ...pages.summary() })
+    )
     return jsonStream(c, historyBody(ctx, c, ROUTE, produce))
   }
 }

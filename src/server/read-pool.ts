@@ -19,6 +19,9 @@ export interface ReadPoolOptions {
   waitMs?: number
 }
 
+/** Runs one read of a route in a slot; continuation = a read of a body already under way. */
+export type Read = <T>(fn: () => Promise<T>, continuation: boolean) => Promise<T>
+
 /** No slot for a new request: answered 503 with Retry-After. */
 export class BusyError extends Error {
   readonly code = 'busy'
@@ -53,6 +56,11 @@ export class ReadPool {
 
   get waiting(): number {
     return this.urgent.length + this.fresh.length
+  }
+
+  /** run() bound to a route's path, for the modules that read a route's pages. */
+  reader(path: string): Read {
+    return (fn, continuation) => this.run(path, fn, continuation)
   }
 
   /**

@@ -13,8 +13,9 @@ import type { SearchJson, SearchMatchJson } from '../core/protocol.js'
 import type { LinesResult } from '../core/types.js'
 import { pickFile, staleError, type AppContext, type AppEnv } from './context.js'
 import { historyBody, jsonStream } from './history-body.js'
-import { jsonHead, JsonItems, jsonTail } from './json-stream.js'
+import { jsonPieces } from './json-stream.js'
 import { cursorParam, flagParam, intParam, ParamError } from './query.js'
+import type { Read } from './read-pool.js'
 
 const PAGE_LINES = 512
 const PAGE_BYTES = 256 * 1024
@@ -22,7 +23,6 @@ const ROUTE = '/api/search'
 
 type Reason = SearchJson['reason']
 type Outcome = { next: string | null; reason: Reason }
-type Read = <T>(fn: () => Promise<T>, continuation: boolean) => Promise<T>
 
 export function searchRoute(ctx: AppContext) {
   return async (c: Context<AppEnv>) => {
@@ -34,24 +34,25 @@ export function searchRoute(ctx: AppContext) {
     const test = matcher(text, flagParam(q, 'regex'), icase)
     const limit = intParam(q, 'limit', 1, 1000, 100)
     const start = cursorParam(q, 'before') ?? source.position().cursor
-    const read: Read = (fn, continuation) => ctx.reads.run(ROUTE, fn, continuation)
+    const read = ctx.reads.reader(ROUTE)
     const tally = { scanned: 0 }
     const pages = scan(source, test, limit, start, ctx.search, read, tally)
     // The first page is scanned before answering, so a stale cursor is still a 409.
     let pending: IteratorResult<SearchMatchJson[], Outcome> | undefined = await pages.next()
-    const items = new JsonItems()
-    let stage: 'head' | 'matches' | 'done' = 'head'
-    const produce = async (): Promise<string | null> => {
-      if (stage === 'done') return null
-      const head = stage === 'head' ? jsonHead({ file: source.id }, 'matches') : ''
-      stage = 'matches'
+    let outcome: Outcome = { next: null, reason: 'stale' }
+    const next = async () => {
       const r = pending ?? (await pages.next())
       pending = undefined
-      if (!r.done) return head + items.encode(r.value)
-      stage = 'done'
-      const { next, reason } = r.value
-      return head + jsonTail({ next, done: next === null, reason, scannedBytes: tally.scanned })
+      if (!r.done) return r.value
+      outcome = r.value
+      return null
     }
+    const produce = jsonPieces({ file: source.id }, 'matches', next, () => ({
+      next: outcome.next,
+      done: outcome.next === null,
+      reason: outcome.reason,
+      scannedBytes: tally.scanned,
+    }))
     const stop = () => void pages.return({ next: null, reason: 'stale' }).catch(() => {})
     return jsonStream(c, historyBody(ctx, c, ROUTE, produce, stop))
   }
