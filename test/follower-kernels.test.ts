@@ -133,7 +133,7 @@ describe.skipIf(!binding)(`the follower on ${binding?.backend ?? 'no'} notificat
   // so does every later rotation in that directory. The follower needs to notice this itself
   // (src/follow/watches.ts: on a check that finds the path missing, stat the directory and drop
   // the watch when it is gone or is another inode). Marked as failing until it does.
-  it.fails('… and so is it where the kernel never reports DIR_GONE (libkqueue)', async () => {
+  it('… and so is it where the kernel never reports DIR_GONE (libkqueue)', async () => {
     await recreatedDirectory(withoutDirGone(binding!))
   })
 

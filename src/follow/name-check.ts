@@ -23,7 +23,7 @@ export class NameCheck {
     private readonly opts: ResolvedOptions,
     private readonly native: NativeBinding | null,
     private readonly machine: FollowerStateMachine,
-    private readonly watches: Pick<Watches, 'watchFile'>,
+    private readonly watches: Pick<Watches, 'watchFile' | 'verifyDir'>,
     private readonly emit: (ev: FollowEvent) => void,
     /** Asks the wake-up loop for another pass with these bits. */
     private readonly request: (flags: number) => void
@@ -36,8 +36,11 @@ export class NameCheck {
       st = await stat(this.path, { bigint: true })
     } catch (err) {
       const code = errorCode(err)
-      if (code === 'ENOENT' || code === 'ENOTDIR') this.machine.transition(MISSING)
-      else this.machine.report(toErrorEvent(err, this.path))
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        this.machine.transition(MISSING)
+        // The directory may have gone with the name, unannounced (see Watches.verifyDir).
+        await this.watches.verifyDir()
+      } else this.machine.report(toErrorEvent(err, this.path))
       return
     }
     if (!st.isFile()) return this.failed(notRegular(this.path))

@@ -5,6 +5,8 @@
  * writes; stat polling otherwise, always with the reason. A follower never depends on a watch for
  * correctness: a failed or lost watch only makes it check on a timer instead.
  */
+import { statSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import type { BackendInfo } from '../core/types.js'
 import { errorCode } from './errors.js'
 import type { NativeLoadResult } from './native.js'
@@ -20,6 +22,8 @@ export class Watches {
   /** Set once watches failed: keep the hub only to remove the watches we still have. */
   private pollOnly = false
   private dirWatch = 0
+  /** The directory the watch is on (dev:ino), to notice it was removed when no kernel says so. */
+  private dirId = ''
   /** Native watch ids of the open files that have one. */
   private readonly fileWatches = new Map<OpenFile, number>()
   private path = ''
@@ -86,15 +90,37 @@ export class Watches {
   rearmDir(): void {
     if (!this.hub || this.pollOnly || this.dirWatch) return
     try {
+      const st = statSync(this.dir)
       this.dirWatch = this.hub.watchDir(this.dir, this.base, (flags) => {
         if (flags & (Wake.DIR_GONE | Wake.IGNORED)) this.dropDir()
         this.kick(flags | Wake.NAME)
       })
+      this.dirId = `${st.dev}:${st.ino}`
     } catch (err) {
       const code = errorCode(err)
       // A missing directory is a state we poll through, not a reason to give up notification.
       if (code !== 'ENOENT' && code !== 'ENOTDIR') this.degrade(err)
     }
+  }
+
+  /**
+   * Drops the directory watch when the directory it is on was removed (or replaced) although
+   * no DIR_GONE came: libkqueue never sends one, since Linux reports a removed directory only
+   * once its last descriptor closes, and the watch holds one. Without this a recreated
+   * directory would be noticed only by the safety tick; with it the follower polls until the
+   * directory is back, then watches the new one.
+   */
+  async verifyDir(): Promise<void> {
+    if (!this.dirWatch) return
+    const watched = this.dirWatch
+    let now = ''
+    try {
+      const st = await stat(this.dir)
+      now = `${st.dev}:${st.ino}`
+    } catch {
+      // Gone: nothing can be the same directory.
+    }
+    if (this.dirWatch === watched && now !== this.dirId) this.dropDir()
   }
 
   /** True when something is not covered by a live watch, so the follower must poll. */
