@@ -95,6 +95,7 @@ describe.skipIf(!enabled)(`viewer under a firehose (server: ${serverKind()})`, (
     const shownAfter = Date.now() - wrote
     const probe = (await page.evaluate('window.__probe')) as { frames: number; maxGap: number }
     const stats = (await page.evaluate('window.taillight.stats()')) as Record<string, unknown>
+    expect(stats.stream).toBe('worker')
     const heap = await heapMB(page)
     console.log(
       `firehose: ${N} lines written in ${wrote - started} ms; newest shown ${shownAfter} ms later; ` +

@@ -126,6 +126,7 @@ export class App {
   switchFile(id: string): void {
     if (id === this.file) return
     history.replaceState(null, '', `?${this.query(id)}`)
+    this.queryCache = undefined
     this.select(id)
     this.conn?.start()
   }
@@ -278,6 +279,7 @@ export class App {
       skippedRanges: this.ingest.skippedRanges,
       skippedBytes: this.ingest.skippedBytes,
       lines: this.store.total,
+      stream: this.conn?.where,
       skip: skipBytes(this.store.cap, this.lineSize.average),
       newest: this.store.row(this.store.count - 1)?.text,
     }
@@ -343,15 +345,16 @@ export class App {
     this.filterBar.result(this.filterError, this.store.count, this.store.filtered)
   }
 
-  // Asked for every row drawn (its permalink): parsed again only when the address changed.
-  private queryCache = { search: '', file: undefined as string | undefined, text: '' }
+  // Asked for every row drawn (its permalink): the address is read once per file, since only
+  // switchFile changes its query (permalinks and search results change the hash).
+  private queryCache: { file: string | undefined; text: string } | undefined
 
   private query(file: string | undefined): string {
     const c = this.queryCache
-    if (c.text && c.search === location.search && c.file === file) return c.text
+    if (c && c.file === file) return c.text
     const q = new URLSearchParams(location.search)
     if (file !== undefined) q.set('file', file)
-    this.queryCache = { search: location.search, file, text: q.toString() }
+    this.queryCache = { file, text: q.toString() }
     return this.queryCache.text
   }
 }

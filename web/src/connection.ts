@@ -6,6 +6,7 @@
  */
 import type { InitEvent, SkippedEvent } from '../../src/core/protocol.js'
 import type { Api } from './api.js'
+import type { EventSourceLike } from './fetch-event-source.js'
 
 export type ConnState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'stopped'
 
@@ -32,6 +33,8 @@ const OFFLINE_AFTER = 4
 
 /** What the app drives: this connection in the page, or the same one in the stream worker. */
 export interface Stream {
+  /** Where the stream is parsed: the page's main thread or the stream worker. */
+  readonly where: 'page' | 'worker'
   start(cursor?: string): void
   stop(): void
   reconnectNow(): void
@@ -47,9 +50,10 @@ export type StreamFactory = (
 ) => Stream
 
 export class Connection implements Stream {
+  readonly where = 'page'
   /** Cursor of the last event received: where a reconnect resumes. */
   cursor: string | undefined
-  private es: EventSource | undefined
+  private es: EventSourceLike | undefined
   private failures = 0
   private timer: number | undefined
   private tick: number | undefined
@@ -63,7 +67,9 @@ export class Connection implements Stream {
     /** Lines in the init event (`?lines=` on the page); the server's default otherwise. */
     private readonly initLines?: number,
     /** Bytes behind the newest data past which the server skips ahead; asked on each connect. */
-    private readonly skip?: () => number
+    private readonly skip?: () => number,
+    /** How the stream is read: EventSource in the page, a gated fetch in the stream worker. */
+    private readonly source: (url: string) => EventSourceLike = (url) => new EventSource(url)
   ) {}
 
   // Back online: retry now rather than wait out the backoff.
@@ -93,7 +99,7 @@ export class Connection implements Stream {
 
   private open(): void {
     this.h.status({ state: this.failures ? 'reconnecting' : 'connecting' })
-    const es = new EventSource(
+    const es = this.source(
       this.api.url('events', {
         file: this.file,
         lastEventId: this.cursor,

@@ -12,7 +12,7 @@ import { Panel } from './panel.js'
 import { parsePermalink } from './permalink.js'
 import { el } from './dom.js'
 
-import type { StreamFactory } from './connection.js'
+import { Connection, type StreamFactory } from './connection.js'
 import { WorkerStream } from './worker-stream.js'
 
 const DEFAULT_CAP = 100_000
@@ -33,7 +33,7 @@ export function runPage(script: string): void {
   const initLines = Number.isInteger(linesParam) && linesParam >= 0 ? linesParam : undefined
   const worker = params.get('worker') === '0' ? undefined : startWorker(script)
   const streams: StreamFactory | undefined = worker
-    ? (file, h) =>
+    ? (file, h, skip) =>
         new WorkerStream(worker, h, {
           base,
           token,
@@ -41,6 +41,7 @@ export function runPage(script: string): void {
           initLines,
           cap,
           backlog: () => app.ingest.queued,
+          inPage: () => new Connection(api, file, h, initLines, skip),
         })
     : undefined
   const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines, streams)

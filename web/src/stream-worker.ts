@@ -7,9 +7,13 @@
 import type { SkippedEvent } from '../../src/core/protocol.js'
 import { Api } from './api.js'
 import { Connection } from './connection.js'
+import { FetchEventSource } from './fetch-event-source.js'
 import { Ingest } from './ingest.js'
 import { LineSizeEstimate, skipBytes } from './skip-size.js'
 import type { FromWorker, StreamItem, ToWorker } from './stream-messages.js'
+
+/** Lines queued here before reading pauses: about one pull of the page. */
+const READ_AHEAD = 20_000
 
 interface WorkerScope {
   postMessage(m: FromWorker): void
@@ -23,6 +27,17 @@ export function runStreamWorker(scope: WorkerScope): void {
   let credit = 0
   let out: StreamItem[] = []
   const size = new LineSizeEstimate()
+  // Reading waits while a page's pull window of lines is queued here: past that, TCP pushes
+  // back and the server skips ahead, rather than this worker parsing lines only to drop them.
+  let waiting: (() => void)[] = []
+  const full = () => (queue?.queued ?? 0) >= READ_AHEAD
+  const gate = () => (full() ? new Promise<void>((r) => waiting.push(r)) : undefined)
+  const release = () => {
+    if (full() || waiting.length === 0) return
+    const w = waiting
+    waiting = []
+    for (const r of w) r()
+  }
 
   const flush = () => {
     if (!queue || credit <= 0 || queue.idle) return
@@ -32,6 +47,7 @@ export function runStreamWorker(scope: WorkerScope): void {
     for (const it of out) if (it.k === 'lines') lines += it.lines.length
     credit -= lines
     scope.postMessage({ t: 'items', gen, items: out, lines })
+    release()
   }
 
   const open = (m: Extract<ToWorker, { cmd: 'open' }>) => {
@@ -76,7 +92,8 @@ export function runStreamWorker(scope: WorkerScope): void {
         status: (s) => scope.postMessage({ t: 'status', gen, s }),
       },
       m.initLines,
-      () => skipBytes(cap, size.average)
+      () => skipBytes(cap, size.average),
+      (url) => new FetchEventSource(url, gate)
     )
   }
 
@@ -88,10 +105,12 @@ export function runStreamWorker(scope: WorkerScope): void {
     if (m.cmd === 'start') {
       credit = 0
       queue?.reset(m.cursor)
+      release()
       conn?.start(m.cursor)
     } else if (m.cmd === 'stop') {
       credit = 0
       queue?.reset(undefined)
+      release()
       conn?.stop()
     } else {
       credit += m.lines

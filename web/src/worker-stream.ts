@@ -21,23 +21,42 @@ export interface WorkerStreamOptions {
   cap: number
   /** Lines received by the page and not yet applied. */
   backlog: () => number
+  /** The same stream in the page, for when the worker cannot run (a failed load, a policy). */
+  inPage: () => Stream
 }
+
+// A worker that failed once is not asked again by the streams that follow.
+const failed = new WeakSet<Worker>()
 
 export class WorkerStream implements Stream {
   private gen = ++generations
   private granted = 0
+  private heard = false
+  private started: { cursor?: string } | undefined
+  private fallback: Stream | undefined
 
   constructor(
     private readonly worker: Worker,
     private readonly h: ConnHandlers,
     private readonly opts: WorkerStreamOptions
   ) {
+    if (failed.has(worker)) {
+      this.fallback = opts.inPage()
+      return
+    }
     worker.onmessage = (ev: MessageEvent<FromWorker>) => this.onMessage(ev.data)
+    worker.onerror = (ev) => this.onError(ev)
     const { base, token, file, initLines, cap } = opts
     this.post({ cmd: 'open', gen: this.gen, base, token, file, initLines, cap })
   }
 
+  get where(): 'page' | 'worker' {
+    return this.fallback ? 'page' : 'worker'
+  }
+
   start(cursor?: string): void {
+    if (this.fallback) return this.fallback.start(cursor)
+    this.started = { cursor }
     this.gen = ++generations
     this.granted = 0
     this.post({ cmd: 'start', gen: this.gen, cursor })
@@ -45,24 +64,38 @@ export class WorkerStream implements Stream {
   }
 
   stop(): void {
+    if (this.fallback) return this.fallback.stop()
+    this.started = undefined
     this.gen = ++generations
     this.granted = 0
     this.post({ cmd: 'stop', gen: this.gen })
   }
 
   reconnectNow(): void {
+    if (this.fallback) return this.fallback.reconnectNow()
     this.post({ cmd: 'reconnect' })
   }
 
   /** Grants more credit once the page has applied enough of what it was given. */
   topUp(): void {
+    if (this.fallback) return
     const want = WINDOW - this.opts.backlog() - this.granted
     if (want < WINDOW / 4) return
     this.granted += want
     this.post({ cmd: 'pull', gen: this.gen, lines: want })
   }
 
+  /** The worker never ran (its script failed to load or run): carry on in the page. */
+  private onError(ev: ErrorEvent): void {
+    if (this.heard || this.fallback) return
+    ev.preventDefault()
+    failed.add(this.worker)
+    this.fallback = this.opts.inPage()
+    if (this.started) this.fallback.start(this.started.cursor)
+  }
+
   private onMessage(m: FromWorker): void {
+    this.heard = true
     if (m.gen !== this.gen) return
     switch (m.t) {
       case 'status':
