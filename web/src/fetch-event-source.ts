@@ -45,7 +45,6 @@ export class FetchEventSource implements EventSourceLike {
     try {
       const res = await fetch(url, {
         headers: { accept: 'text/event-stream' },
-        cache: 'no-store',
         signal: this.abort.signal,
       })
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`)

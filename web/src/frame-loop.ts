@@ -22,9 +22,14 @@ interface Slot {
   longest: number
 }
 
+// Looked up on globalThis: the unit tests import this module under Node's types, without DOM.
+const raf = globalThis as unknown as {
+  requestAnimationFrame(cb: (t: number) => void): number
+  cancelAnimationFrame(h: number): void
+}
 const browserClock: FrameClock = {
-  request: (cb) => requestAnimationFrame(cb),
-  cancel: (h) => cancelAnimationFrame(h),
+  request: (cb) => raf.requestAnimationFrame(cb),
+  cancel: (h) => raf.cancelAnimationFrame(h),
 }
 
 export class FrameLoop {
