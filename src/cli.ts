@@ -1,215 +1,22 @@
 /**
- * @module The taillight command: parse options, follow the files, serve them.
+ * @module The taillight command: parse options, follow the files, serve them, reload on SIGHUP.
  */
-import { readFileSync, statSync } from 'node:fs'
-import { parseArgs } from 'node:util'
+import { readFileSync } from 'node:fs'
+import { HELP } from './cli-help.js'
+import { localFiles, type LocalFiles } from './cli-files.js'
+import { parseCli, UsageError } from './cli-options.js'
+import { ConfigError } from './config/schema.js'
 import type { LogSource } from './core/log-source.js'
-import { createFileSource, type FileSource } from './follow/file-source.js'
+import type { FileSource } from './follow/file-source.js'
 import { createEdgeSources, renderRedisMetrics, startWatcherPublishing } from './redis/roles.js'
 import type { EdgeSources, WatcherPublishing } from './redis/roles.js'
-import { MAX_LINES } from './server/app.js'
-import { fileIds } from './server/file-ids.js'
 import { hostAllowList, isLoopback } from './server/host-check.js'
 import { jwtVerifier } from './server/jwt-auth.js'
 import { startDemo, type Demo } from './server/node-demo.js'
 import { serve, type RunningServer } from './server/serve.js'
 
-export const DEFAULT_PORT = 7878
-
-const HELP = `Usage: taillight [options] <file...>
-       taillight --redis URL [options] [file...]
-
-Follows log files and streams new lines to browsers (Server-Sent Events).
-
-Options (environment variable in brackets):
-  --host HOST          address to bind (default 127.0.0.1)          [TAILLIGHT_HOST]
-  --allowed-hosts A,B  more Host names to answer to, e.g. a reverse  [TAILLIGHT_ALLOWED_HOSTS]
-                       proxy's (.example.com allows its subdomains); bound to loopback,
-                       only localhost, 127.0.0.1 and [::1] are answered otherwise, which
-                       stops DNS rebinding attacks from web pages
-  --port N             port, 0 picks a free one (default ${DEFAULT_PORT})      [TAILLIGHT_PORT]
-  --lines N            lines shown on connect (default 10)           [TAILLIGHT_LINES]
-  --poll               poll instead of kernel notification           [TAILLIGHT_POLL=1]
-  --token-file PATH    require the token in this file (first line)   [TAILLIGHT_TOKEN_FILE]
-  --token T            the same, given inline: visible to every local [TAILLIGHT_TOKEN]
-                       user in ps, so prefer TAILLIGHT_TOKEN or --token-file. Browsers
-                       get a sign-in form, and a ?token= link is traded for a cookie at once
-  --auth-jwks URL      accept JWT bearer tokens signed by a key of    [TAILLIGHT_AUTH_JWKS]
-                       this JWKS (your identity provider's jwks_uri)
-  --auth-issuer ISS    required iss claim of those tokens            [TAILLIGHT_AUTH_ISSUER]
-  --auth-audience AUD  required aud claim of those tokens            [TAILLIGHT_AUTH_AUDIENCE]
-  --max-clients N      most SSE clients at once (default 10000)      [TAILLIGHT_MAX_CLIENTS]
-  --demo               write and follow a growing sample log         [TAILLIGHT_DEMO=1]
-  --redis URL          scale-out (docs/deploy.md): with files, also  [TAILLIGHT_REDIS]
-                       publish them to Redis; without, serve the files published there
-  --redis-maxlen N     batches kept per file in Redis (default 100000) [TAILLIGHT_REDIS_MAXLEN]
-  -h, --help           show this help
-  -v, --version        show the version
-`
-
-export interface CliOptions {
-  host: string
-  allowedHosts: string[]
-  port: number
-  lines: number
-  poll: boolean
-  token?: string
-  auth?: { jwks: string; issuer?: string; audience?: string }
-  maxClients: number
-  demo: boolean
-  files: string[]
-  redis?: string
-  redisMaxLen: number
-}
-
-export class UsageError extends Error {
-  readonly code = 'E_USAGE'
-}
-
-const int = (v: string, name: string, min: number, max: number): number => {
-  if (!/^[0-9]{1,9}$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got '${v}'`)
-  }
-  return Number(v)
-}
-
-const bool = (v: string, name: string): boolean => {
-  if (/^(1|true|yes|on)$/i.test(v)) return true
-  if (/^(0|false|no|off|)$/i.test(v)) return false
-  throw new UsageError(`${name} must be 1 or 0, got '${v}'`)
-}
-
-/** Options from argv, then the environment for what argv does not set. */
-export function parseCli(
-  argv: string[],
-  env: Record<string, string | undefined>
-): CliOptions | 'help' | 'version' {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        host: { type: 'string' },
-        'allowed-hosts': { type: 'string' },
-        port: { type: 'string' },
-        lines: { type: 'string' },
-        poll: { type: 'boolean' },
-        token: { type: 'string' },
-        'token-file': { type: 'string' },
-        'auth-jwks': { type: 'string' },
-        'auth-issuer': { type: 'string' },
-        'auth-audience': { type: 'string' },
-        'max-clients': { type: 'string' },
-        demo: { type: 'boolean' },
-        redis: { type: 'string' },
-        'redis-maxlen': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    })
-  } catch (err) {
-    const msg = (err as Error).message
-    const unknown = /^Unknown option '([^']+)'/.exec(msg)
-    throw new UsageError(
-      unknown ? `unknown option '${unknown[1]}'` : (msg.split('\n')[0] as string)
-    )
-  }
-  const v = parsed.values
-  if (v.help) return 'help'
-  if (v.version) return 'version'
-  // Flag wins over environment; the error names whichever was used.
-  const pick = (flag: keyof typeof v, envName: string) => {
-    const f = v[flag]
-    if (typeof f === 'string') return { value: f, name: `--${flag}` }
-    const e = env[envName]
-    return e === undefined ? undefined : { value: e, name: envName }
-  }
-  const num = (flag: keyof typeof v, envName: string, min: number, max: number, d: number) => {
-    const p = pick(flag, envName)
-    return p ? int(p.value, p.name, min, max) : d
-  }
-  const flag = (name: 'poll' | 'demo', envName: string) =>
-    v[name] === true || (env[envName] !== undefined && bool(env[envName] as string, envName))
-  const host = pick('host', 'TAILLIGHT_HOST')?.value ?? '127.0.0.1'
-  if (!/^[^\s/?#@]+$/.test(host)) throw new UsageError(`bad host '${host}'`)
-  const tok =
-    pick('token', 'TAILLIGHT_TOKEN') ?? tokenFromFile(pick('token-file', 'TAILLIGHT_TOKEN_FILE'))
-  if (tok && !/^[\x21-\x7e]{1,256}$/.test(tok.value)) {
-    throw new UsageError(`${tok.name} must be 1 to 256 printable ASCII characters without spaces`)
-  }
-  const allowedHosts = hostList(pick('allowed-hosts', 'TAILLIGHT_ALLOWED_HOSTS'))
-  const opts: CliOptions = {
-    host,
-    allowedHosts,
-    port: num('port', 'TAILLIGHT_PORT', 0, 65535, DEFAULT_PORT),
-    lines: num('lines', 'TAILLIGHT_LINES', 0, MAX_LINES, 10),
-    poll: flag('poll', 'TAILLIGHT_POLL'),
-    maxClients: num('max-clients', 'TAILLIGHT_MAX_CLIENTS', 1, 1_000_000, 10_000),
-    demo: flag('demo', 'TAILLIGHT_DEMO'),
-    files: parsed.positionals,
-    redisMaxLen: num('redis-maxlen', 'TAILLIGHT_REDIS_MAXLEN', 100, 100_000_000, 100_000),
-  }
-  if (tok) opts.token = tok.value
-  const jwks = pick('auth-jwks', 'TAILLIGHT_AUTH_JWKS')
-  const issuer = pick('auth-issuer', 'TAILLIGHT_AUTH_ISSUER')?.value
-  const audience = pick('auth-audience', 'TAILLIGHT_AUTH_AUDIENCE')?.value
-  if (jwks) {
-    if (!/^https?:\/\/\S+$/.test(jwks.value)) {
-      throw new UsageError(`${jwks.name} must be an http:// or https:// URL`)
-    }
-    opts.auth = { jwks: jwks.value, issuer, audience }
-  } else if (issuer !== undefined || audience !== undefined) {
-    throw new UsageError('--auth-issuer and --auth-audience need --auth-jwks')
-  }
-  const redis = pick('redis', 'TAILLIGHT_REDIS')
-  if (redis && !/^rediss?:\/\/\S+$/.test(redis.value)) {
-    throw new UsageError(`${redis.name} must be a redis:// or rediss:// URL`)
-  }
-  if (redis) opts.redis = redis.value
-  if (opts.files.length === 0 && !opts.demo && !opts.redis) throw new UsageError('no file given')
-  for (const f of opts.files) {
-    let st
-    try {
-      st = statSync(f)
-    } catch {
-      continue // a missing file is waited for
-    }
-    if (st.isDirectory()) throw new UsageError(`${f} is a directory`)
-    if (!st.isFile()) throw new UsageError(`${f} is not a regular file`)
-  }
-  return opts
-}
-
-/** The first line of a token file, as `{value, name}` so errors name the file. */
-function tokenFromFile(p: { value: string; name: string } | undefined) {
-  if (!p) return undefined
-  let text
-  try {
-    text = readFileSync(p.value, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'EIO'
-    throw new UsageError(`${p.name}: cannot read ${p.value} (${code})`)
-  }
-  return { value: (text.split(/\r?\n/)[0] ?? '').trim(), name: `${p.name} ${p.value}` }
-}
-
-/** `a.example,.b.example`: names (a leading dot for subdomains) or IP literals, no ports. */
-function hostList(p: { value: string; name: string } | undefined): string[] {
-  if (!p) return []
-  const names = p.value.split(',').map((s) => s.trim())
-  for (const n of names) {
-    if (
-      !/^(\.?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?|\[[0-9a-f:.]+\])$/i.test(
-        n
-      )
-    ) {
-      throw new UsageError(`${p.name} must be a comma-separated list of host names, got '${n}'`)
-    }
-  }
-  return names
-}
+export { DEFAULT_PORT } from './cli-help.js'
+export { parseCli, UsageError, type CliOptions } from './cli-options.js'
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -218,30 +25,63 @@ export function version(): string {
   return pkg.version
 }
 
-/** Runs the command; resolves with the exit code once started or failed (signals exit later). */
-export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
-  let opts
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+const say = (line: string) => process.stderr.write(`taillight: ${line}\n`)
+
+/** Parses, printing a usage or config error; a number is the exit code. */
+function options(argv: string[], env: Record<string, string | undefined>) {
   try {
-    opts = parseCli(argv, env)
+    return parseCli(argv, env)
   } catch (err) {
+    if (err instanceof ConfigError || (err instanceof UsageError && err.config)) {
+      say(err.message)
+      return 2
+    }
     if (!(err instanceof UsageError)) throw err
-    process.stderr.write(`taillight: ${err.message} (see taillight --help)\n`)
+    say(`${err.message} (see taillight --help)`)
     return 2
   }
+}
+
+/** Runs the command; resolves with the exit code once started or failed (signals exit later). */
+export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
+  const opts = options(argv, env)
+  if (typeof opts === 'number') return opts
   if (opts === 'help' || opts === 'version') {
     process.stdout.write(opts === 'help' ? HELP : `${version()}\n`)
     return 0
   }
+  if (opts.check) {
+    const patterns = opts.specs.filter((s) => /[*?[]/.test(s.path)).length
+    process.stdout.write(
+      `taillight: ${opts.config} is valid: ${plural(opts.specs.length, 'file entry', 'file entries')} ` +
+        `(${plural(patterns, 'pattern', 'patterns')}), port ${opts.port}${opts.auth ? ', JWT auth' : ''}\n`
+    )
+    return 0
+  }
+  // --workers N (node-cluster.ts): the primary runs the workers; a worker adjusts opts for itself.
+  const role =
+    opts.workers > 1
+      ? await (await import('./server/node-cluster.js')).clusterRole(opts, argv, say)
+      : undefined
+  if (typeof role === 'number') return role
+  const announce = role ? role.announce : (text: string) => void process.stdout.write(text)
 
   let demo: Demo | undefined
-  const sources: FileSource[] = []
-  let served: readonly LogSource[] = sources
+  let local: LocalFiles | undefined
+  let served: readonly LogSource[] = []
+  let followed: FileSource[] = []
   let node: RunningServer | undefined
   let redis: WatcherPublishing | EdgeSources | undefined
   const stop = async () => {
     await node?.close(400)
     await Promise.race([
-      Promise.allSettled([...sources.map((s) => s.close()), redis?.close(200)]),
+      Promise.allSettled([
+        local?.watch
+          .stop()
+          .then(() => Promise.all(local?.watch.list().map((f) => f.handle.close()) ?? [])),
+        redis?.close(200),
+      ]),
       new Promise((r) => setTimeout(r, 300)),
     ])
     demo?.stop()
@@ -249,32 +89,21 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   try {
     if (opts.demo) {
       demo = startDemo()
-      opts.files.unshift(demo.path)
+      opts.specs.unshift({ path: demo.path })
     }
-    if (opts.redis && opts.files.length === 0) {
+    if (opts.redis && opts.specs.length === 0) {
       const edge = await createEdgeSources(opts.redis)
       redis = edge
       served = edge.sources
-    }
-    const ids = fileIds(opts.files)
-    for (const [i, path] of opts.files.entries()) {
-      const s = await createFileSource(ids[i] as string, path, { poll: opts.poll })
-      sources.push(s)
-      s.subscribe((e) => {
-        if (e.type === 'error')
-          process.stderr.write(`taillight: ${e.code} ${e.path}: ${e.message}\n`)
-        else if (e.type === 'missing') process.stderr.write(`taillight: waiting for ${e.path}\n`)
-      })
-      // Missing or broken already at start (the event fired before we subscribed): say so here.
-      const phase = s.follower.phase
-      if (phase.kind === 'missing') process.stderr.write(`taillight: waiting for ${path}\n`)
-      else if (phase.kind === 'error') {
-        process.stderr.write(`taillight: ${phase.code} ${s.follower.path}: ${phase.message}\n`)
-      }
+    } else {
+      local = localFiles(opts.specs, { poll: opts.poll, maxFiles: opts.maxFiles, log: say })
+      await local.watch.scan()
+      served = followed = local.watch.list().map((f) => f.handle)
     }
     node = await serve(
       {
         sources: served,
+        fileMeta: local?.metaById(),
         version: version(),
         token: opts.token,
         hostCheck: hostAllowList(opts.host, opts.allowedHosts),
@@ -286,41 +115,48 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
             })
           : undefined,
         maxClients: opts.maxClients,
+        metrics: role?.metrics,
         lines: opts.lines,
         health: () => (redis ? { redis: redis.health() } : {}),
         metricsText: () => (redis ? renderRedisMetrics(redis.health()) : ''),
       },
       { host: opts.host, port: opts.port }
     )
-    if (opts.redis && sources.length > 0) {
-      redis = startWatcherPublishing(sources, opts.redis, {
+    if (local) {
+      local.serveIn(node.taillight.registry)
+      local.watch.start()
+    }
+    // Files that start matching later are not published: the Redis role takes a fixed set.
+    if (opts.redis && followed.length > 0) {
+      redis = startWatcherPublishing(followed, opts.redis, {
         maxLen: opts.redisMaxLen,
         watcherUrl: node.url,
       })
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException
-    process.stderr.write(`taillight: ${e.code ? `${e.code} ` : ''}${e.message}\n`)
+    say(`${e.code ? `${e.code} ` : ''}${e.message}`)
     await stop()
     return 1
   }
   const files = served.map((s) => `${s.path} (${s.id}, ${s.info().backend.backend})`).join(', ')
-  process.stdout.write(
+  const waiting = opts.specs.map((s) => s.path).join(', ')
+  announce(
     `taillight ${version()} (${node.runtime}) listening on ${node.url}${opts.token ? ' (token required)' : ''}\n` +
-      `following ${files}\n`
+      `following ${files || `nothing yet (waiting for ${waiting})`}\n`
   )
   if (!isLoopback(opts.host) && !opts.token && !opts.auth) {
-    process.stderr.write(
-      `taillight: warning: listening on ${opts.host} without --token: anyone who can reach ` +
+    say(
+      `warning: listening on ${opts.host} without --token: anyone who can reach ` +
         'this address can read every followed file; use a token (TAILLIGHT_TOKEN) or bind ' +
-        '127.0.0.1 behind an authenticating proxy\n'
+        '127.0.0.1 behind an authenticating proxy'
     )
   }
   // Never a silent fallback: polling costs latency, so say which file polls and why.
-  for (const s of sources) {
+  for (const s of served) {
     const { backend, reason } = s.info().backend
-    if (backend === 'poll' && reason !== 'forced') {
-      process.stderr.write(`taillight: warning: polling ${s.path}: ${reason}\n`)
+    if (local && backend === 'poll' && reason !== 'forced') {
+      say(`warning: polling ${s.path}: ${reason}`)
     }
   }
   let stopping = false
@@ -334,9 +170,33 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
   // A hang-up (a closed terminal, a service manager's reload) must not kill a log watcher
-  // silently; there is no configuration to reload yet, so say so and carry on.
+  // silently: with a config file it reloads the files, without one it says so and carries on.
   process.on('SIGHUP', () => {
-    process.stderr.write('taillight: SIGHUP received: nothing to reload, still running\n')
+    if (!opts.config || !local) {
+      say('SIGHUP received: nothing to reload, still running')
+      return
+    }
+    void reload(opts.config, local, argv, env)
   })
   return 0
+}
+
+/** Re-reads the config; the files change, other options need a restart. Errors keep the old. */
+async function reload(
+  path: string,
+  local: LocalFiles,
+  argv: string[],
+  env: Record<string, string | undefined>
+): Promise<void> {
+  let next
+  try {
+    next = parseCli(argv, env)
+  } catch (err) {
+    if (!(err instanceof ConfigError || err instanceof UsageError)) throw err
+    say(`reload of ${path} failed, still running the previous config: ${err.message}`)
+    return
+  }
+  if (typeof next === 'string') return
+  const { added, removed } = await local.watch.reload(next.specs)
+  say(`reloaded ${path}: ${plural(local.watch.size, 'file', 'files')} (+${added}, -${removed})`)
 }

@@ -4,7 +4,6 @@
  */
 import {
   appendFileSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   renameSync,
@@ -68,10 +67,8 @@ describe('options', () => {
     expect(v.stdout().trim()).toBe(pkg.version)
   })
 
-  it('bad options, values and directories: one line on stderr, exit code 2', async () => {
+  it('bad options, values and paths: one line on stderr, exit code 2', async () => {
     const f = logFile(1)
-    const sub = join(dir, 'a-directory')
-    mkdirSync(sub, { recursive: true })
     const cases: [string[], Record<string, string>, RegExp][] = [
       [['--nope', f], {}, /nope/],
       [['--port', 'notaport', f], {}, /--port/],
@@ -80,7 +77,8 @@ describe('options', () => {
       [['--max-clients', '0', f], {}, /--max-clients/],
       [['--token', 'has space', f], {}, /--token/],
       [['--poll=yes', f], {}, /poll/],
-      [[sub], {}, /is a directory/],
+      [['/dev/null'], {}, /is not a regular file/],
+      [[join(dir, 'x[a.log')], {}, /unclosed '\['/],
       [[], {}, /no file/],
       [[f], { TAILLIGHT_PORT: 'abc' }, /TAILLIGHT_PORT/],
       [[f], { TAILLIGHT_POLL: 'maybe' }, /TAILLIGHT_POLL/],

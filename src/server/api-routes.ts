@@ -2,12 +2,14 @@
  * @module Small JSON routes: /api/files, /health and /metrics (/api/lines is lines-route.ts).
  */
 import type { Context } from 'hono'
+import { visibleFiles } from './access.js'
 import type { AppContext, AppEnv } from './context.js'
+import { mergeHealth, mergeMetrics } from './worker-stats.js'
 
 export function filesRoute(ctx: AppContext) {
   return (c: Context<AppEnv>) =>
     c.json(
-      [...ctx.files.values()].map(({ source }) => {
+      visibleFiles(ctx.files, c.get('query')).map(({ source }) => {
         const info = source.info()
         return {
           id: source.id,
@@ -22,8 +24,11 @@ export function filesRoute(ctx: AppContext) {
 }
 
 export function healthRoute(ctx: AppContext) {
-  return (c: Context<AppEnv>) => {
-    const files = [...ctx.files.values()].map(({ source }) => {
+  const link = ctx.metrics.workers
+  const local = () => {
+    // Open without auth: group-restricted files are left out (their state still counts).
+    const all = [...ctx.files.values()]
+    const files = all.map(({ source }) => {
       const info = source.info()
       return {
         id: source.id,
@@ -35,22 +40,31 @@ export function healthRoute(ctx: AppContext) {
     const extra = ctx.extraHealth?.() ?? {}
     const redis = extra.redis as { state?: string } | undefined
     const degraded = files.some((f) => f.state === 'error') || (redis && redis.state !== 'ready')
-    return c.json({
+    return {
       status: degraded ? 'degraded' : 'ok',
       version: ctx.version,
       uptime: Math.round((Date.now() - ctx.startedAt) / 1000),
-      files,
+      files: files.filter((_, i) => all[i]?.groups === undefined),
       clients: ctx.clients(),
       ...extra,
-    })
+    }
   }
+  if (!link) return (c: Context<AppEnv>) => c.json(local())
+  // --workers N: this worker answers for all of them (worker-stats.ts).
+  link.local.health = local
+  return async (c: Context<AppEnv>) =>
+    c.json(mergeHealth(link.id, await link.gather('health', c.get('query'))))
 }
 
 export function metricsRoute(ctx: AppContext) {
-  return (c: Context<AppEnv>) =>
+  const link = ctx.metrics.workers
+  const local = (q: Map<string, string>) =>
+    ctx.metrics.render(visibleFiles(ctx.files, q).map((f) => f.source)) +
+    (ctx.extraMetrics?.() ?? '')
+  if (link) link.local.metrics = local
+  return async (c: Context<AppEnv>) =>
     c.body(
-      ctx.metrics.render([...ctx.files.values()].map((f) => f.source)) +
-        (ctx.extraMetrics?.() ?? ''),
+      link ? mergeMetrics(await link.gather('metrics', c.get('query'))) : local(c.get('query')),
       200,
       {
         'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',

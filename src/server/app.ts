@@ -7,12 +7,14 @@
  */
 import { Hono } from 'hono'
 import type { LogSource } from '../core/log-source.js'
+import { bindViewer } from './access.js'
 import { filesRoute, healthRoute, metricsRoute } from './api-routes.js'
 import { requireAuth } from './auth.js'
 import { Broadcaster, type BroadcasterOptions } from './broadcaster.js'
 import type { AppContext, AppEnv, FileEntry, SseTransport } from './context.js'
 import { downloadRoute } from './download-route.js'
 import { eventsRoute } from './events-route.js'
+import { FileRegistry, type FileMeta } from './file-registry.js'
 import { linesRoute } from './lines-route.js'
 import { Metrics, startLagMonitor } from './metrics.js'
 import { requireHost, type HostCheck } from './host-check.js'
@@ -31,8 +33,13 @@ export interface Assets {
 }
 
 export interface AppDeps {
-  /** The followed files; the first one is the default for ?file=. Ids must be unique. */
+  /**
+   * The files served at start (more come and go through Taillight.registry); the first one a
+   * request may see is the default for ?file=. Ids must be unique.
+   */
   sources: readonly LogSource[]
+  /** Groups and lines of files by id (access.ts): known before the first request. */
+  fileMeta?: ReadonlyMap<string, FileMeta>
   version: string
   /** Require this token on every route but /health (and static assets, which hold no data). */
   token?: string
@@ -67,6 +74,8 @@ export interface Taillight {
   app: Hono<AppEnv>
   fetch: (req: Request, env?: unknown) => Response | Promise<Response>
   files: ReadonlyMap<string, FileEntry>
+  /** Adds, changes and removes served files while the app runs. */
+  registry: FileRegistry
   metrics: Metrics
   clients(): number
   /** Ends every SSE stream and stops the timers; the sources stay open (the caller owns them). */
@@ -76,20 +85,15 @@ export interface Taillight {
 export const MAX_LINES = 10_000
 
 export function createApp(deps: AppDeps): Taillight {
-  if (deps.sources.length === 0)
-    throw Object.assign(new Error('no sources'), { code: 'E_NO_SOURCES' })
   const metrics = deps.metrics ?? new Metrics()
   const stopLag = startLagMonitor(metrics)
   const onError = deps.onError ?? logError
   const files = new Map<string, FileEntry>()
-  for (const source of deps.sources) {
-    if (files.has(source.id))
-      throw Object.assign(new Error(`duplicate file id ${source.id}`), { code: 'E_DUP_ID' })
-    files.set(source.id, {
-      source,
-      hub: new Broadcaster(source, { onError, ...deps.broadcaster, metrics }),
-    })
-  }
+  const registry = new FileRegistry(
+    files,
+    (source) => new Broadcaster(source, { onError, ...deps.broadcaster, metrics })
+  )
+  for (const source of deps.sources) registry.add(source, deps.fileMeta?.get(source.id))
   const clients = () => {
     let n = 0
     for (const f of files.values()) n += f.hub.size
@@ -97,7 +101,6 @@ export function createApp(deps: AppDeps): Taillight {
   }
   const ctx: AppContext = {
     files,
-    first: files.values().next().value as FileEntry,
     version: deps.version,
     startedAt: Date.now(),
     defaultLines: deps.lines ?? 10,
@@ -132,6 +135,7 @@ export function createApp(deps: AppDeps): Taillight {
   }
   if (deps.token !== undefined || deps.jwt) {
     app.use(requireAuth({ token: deps.token, jwt: deps.jwt }, (path) => path === '/health'))
+    app.use(bindViewer())
   }
   const page = () => assets?.page() ?? fallbackPage()
   app.get('/', page)
@@ -176,6 +180,7 @@ export function createApp(deps: AppDeps): Taillight {
     app,
     fetch: (req, env) => app.fetch(req, env),
     files,
+    registry,
     metrics,
     clients,
     close() {

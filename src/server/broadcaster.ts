@@ -179,6 +179,13 @@ export class Broadcaster implements StreamHub {
     this.#pacer.flushed(t0)
   }
 
+  /** Ends every stream after one last event written past the queues (a file no longer served). */
+  closeWith(event: Uint8Array): void {
+    this.flush()
+    for (const c of this.#clients) if (!c.closed) c.sink.write(event)
+    this.close()
+  }
+
   /** Ends every stream (graceful shutdown) and stops following. */
   close(): void {
     this.flush()

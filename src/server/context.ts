@@ -2,6 +2,7 @@
  * @module What the route modules share: the followed files and the resolved options.
  */
 import type { Context } from 'hono'
+import { canSee, viewerOf } from './access.js'
 import type { LogSource } from '../core/log-source.js'
 import type { Broadcaster } from './broadcaster.js'
 import type { Metrics } from './metrics.js'
@@ -14,6 +15,10 @@ export type AppEnv = { Variables: { query: Map<string, string> } }
 export interface FileEntry {
   source: LogSource
   hub: Broadcaster
+  /** Only requests whose identity has one of these groups see the file (access.ts). */
+  groups?: readonly string[]
+  /** Lines in `init` for this file when ?lines= is absent. */
+  lines?: number
 }
 
 /**
@@ -26,8 +31,8 @@ export type SseTransport = (
 ) => { sink: SseSink; response: Response } | undefined
 
 export interface AppContext {
+  /** The files served now, in order; file-registry.ts changes it while the app runs. */
   files: Map<string, FileEntry>
-  first: FileEntry
   version: string
   startedAt: number
   defaultLines: number
@@ -44,12 +49,20 @@ export interface AppContext {
   extraMetrics?: () => string
 }
 
-/** The file named by ?file=ID (the first file when absent). Ids only: never a path. */
+/**
+ * The file named by ?file=ID (the first one the request may see when absent). Ids only: never
+ * a path. A file the request may not see is answered exactly like an unknown id.
+ */
 export function pickFile(ctx: AppContext, q: Map<string, string>): FileEntry {
   const id = q.get('file')
-  if (id === undefined) return ctx.first
-  const f = ctx.files.get(id)
-  if (!f) throw new ParamError('unknown_file', 'no followed file has this id', 'file', 404)
+  const viewer = viewerOf(q)
+  let f: FileEntry | undefined
+  if (id === undefined) {
+    for (const e of ctx.files.values()) if ((f = canSee(e, viewer) ? e : undefined)) break
+  } else f = ctx.files.get(id)
+  if (!f || !canSee(f, viewer)) {
+    throw new ParamError('unknown_file', 'no followed file has this id', 'file', 404)
+  }
   return f
 }
 

@@ -25,7 +25,7 @@ export function eventsRoute(ctx: AppContext, transport?: SseTransport) {
   return (c: Context<AppEnv>) => {
     const q = c.get('query')
     const file = pickFile(ctx, q)
-    const lines = intParam(q, 'lines', 0, ctx.maxLines, ctx.defaultLines)
+    const lines = intParam(q, 'lines', 0, ctx.maxLines, file.lines ?? ctx.defaultLines)
     // Opt-in skip-ahead: at least a few events' worth, at most what a file plausibly holds.
     const skip = q.has('skip') ? intParam(q, 'skip', MIN_SKIP, MAX_SKIP, 0) : undefined
     // Validated by the broadcaster: a malformed cursor is answered with reset + init, not 400.

@@ -1,0 +1,47 @@
+/**
+ * @module The text of `taillight --help`: every option, its default and its environment variable.
+ */
+export const DEFAULT_PORT = 7878
+export const DEFAULT_MAX_FILES = 256
+
+export const HELP = `Usage: taillight [options] <file...>
+       taillight --config FILE [options] [file...]
+       taillight --redis URL [options] [file...]
+       taillight --check-config FILE
+
+Follows log files and streams new lines to browsers (Server-Sent Events). A file may be a
+path, a pattern (*, ? and [...] match within one directory level) or a directory (every
+regular file in it, not recursive); rotated siblings such as app.log.1 are left out, and
+files that start matching later are followed within a second.
+
+Options (environment variable in brackets):
+  --config FILE        read options and files from this YAML file;    [TAILLIGHT_CONFIG]
+                       flags win over it, SIGHUP reloads its files
+  --check-config FILE  check a config file and exit (0 valid, 2 not)
+  --host HOST          address to bind (default 127.0.0.1)          [TAILLIGHT_HOST]
+  --allowed-hosts A,B  more Host names to answer to, e.g. a reverse  [TAILLIGHT_ALLOWED_HOSTS]
+                       proxy's (.example.com allows its subdomains); bound to loopback,
+                       only localhost, 127.0.0.1 and [::1] are answered otherwise, which
+                       stops DNS rebinding attacks from web pages
+  --port N             port, 0 picks a free one (default ${DEFAULT_PORT})      [TAILLIGHT_PORT]
+  --lines N            lines shown on connect (default 10)           [TAILLIGHT_LINES]
+  --poll               poll instead of kernel notification           [TAILLIGHT_POLL=1]
+  --max-files N        most files followed at once (default ${DEFAULT_MAX_FILES})   [TAILLIGHT_MAX_FILES]
+  --token-file PATH    require the token in this file (first line)   [TAILLIGHT_TOKEN_FILE]
+  --token T            the same, given inline: visible to every local [TAILLIGHT_TOKEN]
+                       user in ps, so prefer TAILLIGHT_TOKEN or --token-file. Browsers
+                       get a sign-in form, and a ?token= link is traded for a cookie at once
+  --auth-jwks URL      accept JWT bearer tokens signed by a key of    [TAILLIGHT_AUTH_JWKS]
+                       this JWKS (your identity provider's jwks_uri)
+  --auth-issuer ISS    required iss claim of those tokens            [TAILLIGHT_AUTH_ISSUER]
+  --auth-audience AUD  required aud claim of those tokens            [TAILLIGHT_AUTH_AUDIENCE]
+  --max-clients N      most SSE clients at once (default 10000)      [TAILLIGHT_MAX_CLIENTS]
+  --workers N          processes serving the port, or auto: one per   [TAILLIGHT_WORKERS]
+                       core (default 1); --max-clients is their total
+  --demo               write and follow a growing sample log         [TAILLIGHT_DEMO=1]
+  --redis URL          scale-out (docs/deploy.md): with files, also  [TAILLIGHT_REDIS]
+                       publish them to Redis; without, serve the files published there
+  --redis-maxlen N     batches kept per file in Redis (default 100000) [TAILLIGHT_REDIS_MAXLEN]
+  -h, --help           show this help
+  -v, --version        show the version
+`

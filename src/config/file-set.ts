@@ -1,0 +1,159 @@
+/**
+ * @module What a list of file entries names right now: plain paths, patterns and directories,
+ * expanded to the regular files they match.
+ *
+ * A pattern (`*`, `?`, `[...]`, matched one path segment at a time with picomatch) and a
+ * directory (every regular file in it, not recursive) both skip rotated siblings such as
+ * `app.log.1`, `app.log.2.gz` or `app.log-20261130`: the follower already drains a rotated
+ * file, and following it again would show its lines twice. A plain path is always named, even
+ * while missing, because the follower waits for it. Each scan reads at most MAX_DIR_ENTRIES
+ * names per directory, so one huge directory costs a bounded amount per second.
+ */
+import { opendir, stat } from 'node:fs/promises'
+import { isAbsolute, join, resolve, sep } from 'node:path'
+import picomatch from 'picomatch'
+import type { FileSpec } from './schema.js'
+
+export const MAX_DIR_ENTRIES = 10_000
+const MAGIC = /[*?[]/
+const PM = { dot: false, nobrace: true, noextglob: true, noglobstar: true, strictBrackets: true }
+
+/** A file named by an entry; `pattern` when it came from a pattern or a directory. */
+export interface Named {
+  path: string
+  spec: FileSpec
+  pattern: boolean
+}
+
+export const isPattern = (p: string): boolean => MAGIC.test(p)
+
+/** Why a pattern is malformed, or undefined when it is fine (or not a pattern). */
+export function patternProblem(p: string): string | undefined {
+  if (!isPattern(p)) return undefined
+  if (p.includes('**')) return `'**' is not supported: patterns match one directory level each`
+  for (const seg of p.split(sep)) {
+    if (!MAGIC.test(seg)) continue
+    try {
+      picomatch.makeRe(seg, PM)
+    } catch {
+      return `is not a well-formed pattern: '${seg}' has an unclosed '['`
+    }
+  }
+  return undefined
+}
+
+/** `app.log.1`, `app.log.3.gz`, `app.log-20261130`, `x.old`: what rotation leaves behind. */
+export function isRotated(name: string): boolean {
+  const base = name.replace(/\.(gz|zst|bz2|xz|lz4|zip|z)$/i, '')
+  if (base !== name) return true
+  return (
+    /\.(old|bak|orig|swp|tmp)$/i.test(base) ||
+    /\.\d+$/.test(base) ||
+    /[-_.]\d{8}(\d{2}|\d{6})?$/.test(base) ||
+    /[-_.]\d{4}-\d{2}-\d{2}$/.test(base)
+  )
+}
+
+/** Regular files (following symlinks) among the names of a directory, in name order. */
+async function filesIn(dir: string, keep: (name: string) => boolean): Promise<string[]> {
+  const names: string[] = []
+  try {
+    const d = await opendir(dir, { bufferSize: 256 })
+    let seen = 0
+    for await (const e of d) {
+      if (++seen > MAX_DIR_ENTRIES) break
+      if (keep(e.name)) names.push(e.name)
+    }
+  } catch {
+    return [] // gone or unreadable now: the next scan tries again
+  }
+  names.sort()
+  const out: string[] = []
+  for (const n of names) {
+    const st = await stat(join(dir, n)).catch(() => undefined)
+    if (st?.isFile()) out.push(join(dir, n))
+  }
+  return out
+}
+
+async function isDir(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false
+}
+
+/** The directories and then files a pattern names, segment by segment. */
+async function matchPattern(pattern: string): Promise<string[]> {
+  const abs = isAbsolute(pattern) ? pattern : resolve(pattern)
+  const segs = abs.split(sep).filter(Boolean)
+  let dirs: string[] = [sep]
+  for (const [i, seg] of segs.entries()) {
+    const last = i === segs.length - 1
+    if (!MAGIC.test(seg)) {
+      dirs = dirs.map((d) => join(d, seg))
+      if (last) return (await Promise.all(dirs.map((d) => filesOnly(d)))).flat()
+      continue
+    }
+    const match = picomatch(seg, PM)
+    const next: string[] = []
+    for (const d of dirs) {
+      if (last) next.push(...(await filesIn(d, (n) => match(n) && !isRotated(n))))
+      else for (const sub of await dirsIn(d, match)) next.push(sub)
+    }
+    dirs = next
+  }
+  return dirs
+}
+
+async function filesOnly(p: string): Promise<string[]> {
+  return (await stat(p).catch(() => undefined))?.isFile() ? [p] : []
+}
+
+async function dirsIn(dir: string, match: (n: string) => boolean): Promise<string[]> {
+  const out: string[] = []
+  try {
+    let seen = 0
+    for await (const e of await opendir(dir, { bufferSize: 256 })) {
+      if (++seen > MAX_DIR_ENTRIES) break
+      if (match(e.name) && (await isDir(join(dir, e.name)))) out.push(join(dir, e.name))
+    }
+  } catch {
+    return []
+  }
+  return out.sort()
+}
+
+/**
+ * Every file the entries name now, each path once (the first entry naming it wins), at most
+ * `limit` of them besides those in `keep` (resolved paths already followed, which must not lose
+ * their place to newcomers); `more` says whether more matched.
+ */
+export async function expand(
+  specs: readonly FileSpec[],
+  limit: number,
+  keep: ReadonlySet<string> = new Set()
+): Promise<{ named: Named[]; more: boolean }> {
+  const named: Named[] = []
+  const seen = new Set<string>()
+  let more = false
+  let counted = 0
+  for (const spec of specs) {
+    let paths: string[]
+    let pattern = true
+    if (isPattern(spec.path)) paths = await matchPattern(spec.path)
+    else if (await isDir(spec.path)) paths = await filesIn(resolve(spec.path), (n) => !isRotated(n))
+    else {
+      paths = [spec.path]
+      pattern = false
+    }
+    for (const path of paths) {
+      const key = resolve(path)
+      if (seen.has(key)) continue
+      if (!keep.has(key) && counted++ >= limit) {
+        more = true
+        continue
+      }
+      seen.add(key)
+      named.push({ path, spec, pattern })
+    }
+  }
+  return { named, more }
+}

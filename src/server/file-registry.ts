@@ -1,0 +1,62 @@
+/**
+ * @module The files an app serves, changing while it runs: a file is added with its own
+ * broadcaster, its access changed, or removed with a last `gone` event to its clients.
+ *
+ * The map is the one the routes read (AppContext.files), changed in place, so a route sees a
+ * file from the moment it is added and a removed id is 404 at once.
+ */
+import type { GoneEvent } from '../core/protocol.js'
+import type { LogSource } from '../core/log-source.js'
+import type { Broadcaster } from './broadcaster.js'
+import type { FileEntry } from './context.js'
+import { encodeEvent } from './sse-frame.js'
+
+/** What a config says about a file besides its path. */
+export interface FileMeta {
+  /** Groups that may see the file; undefined: every authenticated request. */
+  groups?: readonly string[]
+  /** Lines sent on connect when ?lines= is absent. */
+  lines?: number
+}
+
+export class FileRegistry {
+  constructor(
+    readonly files: Map<string, FileEntry>,
+    private readonly hubFor: (source: LogSource) => Broadcaster
+  ) {}
+
+  /** Serves a source under its id; ids must be unique among the files served. */
+  add(source: LogSource, meta: FileMeta = {}): void {
+    if (this.files.has(source.id)) {
+      throw Object.assign(new Error(`duplicate file id ${source.id}`), {
+        code: 'E_DUP_ID',
+        path: source.path,
+      })
+    }
+    const entry: FileEntry = { source, hub: this.hubFor(source) }
+    this.files.set(source.id, withMeta(entry, meta))
+  }
+
+  /** New groups or lines for a served file; false when the id is not served. */
+  update(id: string, meta: FileMeta): boolean {
+    const f = this.files.get(id)
+    if (!f) return false
+    this.files.set(id, withMeta({ source: f.source, hub: f.hub }, meta))
+    return true
+  }
+
+  /** Stops serving: its clients get `gone` and their streams end. The source stays open. */
+  remove(id: string, reason: GoneEvent['reason']): boolean {
+    const f = this.files.get(id)
+    if (!f) return false
+    this.files.delete(id)
+    f.hub.closeWith(encodeEvent('gone', { file: id, reason }))
+    return true
+  }
+}
+
+function withMeta(entry: FileEntry, meta: FileMeta): FileEntry {
+  if (meta.groups !== undefined) entry.groups = [...meta.groups]
+  if (meta.lines !== undefined) entry.lines = meta.lines
+  return entry
+}
