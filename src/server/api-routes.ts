@@ -4,7 +4,6 @@
 import type { Context } from 'hono'
 import { visibleFiles } from './access.js'
 import type { AppContext, AppEnv } from './context.js'
-import { mergeHealth, mergeMetrics } from './worker-stats.js'
 
 export function filesRoute(ctx: AppContext) {
   return (c: Context<AppEnv>) =>
@@ -24,8 +23,7 @@ export function filesRoute(ctx: AppContext) {
 }
 
 export function healthRoute(ctx: AppContext) {
-  const link = ctx.metrics.workers
-  const local = () => {
+  return (c: Context<AppEnv>) => {
     // Open without auth: group-restricted files are left out (their state still counts).
     const all = [...ctx.files.values()]
     const files = all.map(({ source }) => {
@@ -40,31 +38,22 @@ export function healthRoute(ctx: AppContext) {
     const extra = ctx.extraHealth?.() ?? {}
     const redis = extra.redis as { state?: string } | undefined
     const degraded = files.some((f) => f.state === 'error') || (redis && redis.state !== 'ready')
-    return {
+    return c.json({
       status: degraded ? 'degraded' : 'ok',
       version: ctx.version,
       uptime: Math.round((Date.now() - ctx.startedAt) / 1000),
       files: files.filter((_, i) => all[i]?.groups === undefined),
       clients: ctx.clients(),
       ...extra,
-    }
+    })
   }
-  if (!link) return (c: Context<AppEnv>) => c.json(local())
-  // --workers N: this worker answers for all of them (worker-stats.ts).
-  link.local.health = local
-  return async (c: Context<AppEnv>) =>
-    c.json(mergeHealth(link.id, await link.gather('health', c.get('query'))))
 }
 
 export function metricsRoute(ctx: AppContext) {
-  const link = ctx.metrics.workers
-  const local = (q: Map<string, string>) =>
-    ctx.metrics.render(visibleFiles(ctx.files, q).map((f) => f.source)) +
-    (ctx.extraMetrics?.() ?? '')
-  if (link) link.local.metrics = local
-  return async (c: Context<AppEnv>) =>
+  return (c: Context<AppEnv>) =>
     c.body(
-      link ? mergeMetrics(await link.gather('metrics', c.get('query'))) : local(c.get('query')),
+      ctx.metrics.render(visibleFiles(ctx.files, c.get('query')).map((f) => f.source)) +
+        (ctx.extraMetrics?.() ?? ''),
       200,
       {
         'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
