@@ -298,7 +298,7 @@ describe.skipIf(!enabled)(`viewer in Chromium (server: ${serverKind()})`, () => 
     await expect.poll(() => page.getByTestId('panel').isHidden()).toBe(true)
   })
 
-  it('passes ?token= to every request', async () => {
+  it('trades ?token= for a cookie: the address bar and links lose it, every request works', async () => {
     const file = p.logFile(dir, 'token.log', ['secret line'])
     const server = await serve([file], ['--token', 's3cret'])
     const denied = await fetch(`${server.url}api/files`)
@@ -306,9 +306,26 @@ describe.skipIf(!enabled)(`viewer in Chromium (server: ${serverKind()})`, () => 
     const page = await open(`${server.url}?token=s3cret`)
     await p.waitLines(page, (l) => l.length === 1)
     await p.waitStatus(page, /^live/)
+    expect(page.url()).not.toContain('token')
     p.append(file, ['after'])
     await p.waitLines(page, (l) => l.at(-1) === 'after')
-    expect(await page.getByTestId('download-file').getAttribute('href')).toContain('token=s3cret')
+    const href = (await page.getByTestId('download-file').getAttribute('href')) as string
+    expect(href).not.toContain('s3cret')
+    const status = await page.evaluate(async (u) => (await fetch(u)).status, href)
+    expect(status).toBe(200)
+  })
+
+  it('shows a sign-in form to a person without the token, and signs in', async () => {
+    const file = p.logFile(dir, 'signin.log', ['behind the form'])
+    // Its own token: the browser context still holds the cookie of the test before (cookies
+    // are per host, not per port).
+    const server = await serve([file], ['--token', 'form-s3cret'])
+    const page = await open(server.url)
+    await page.getByTestId('sign-in').waitFor()
+    await page.fill('#token', 'form-s3cret')
+    await page.click('button[type="submit"]')
+    await p.waitLines(page, (l) => l.includes('behind the form'))
+    expect(page.url()).not.toContain('token')
   })
 
   it('marks truncation and rotation in the view and keeps following', async () => {
