@@ -4,6 +4,7 @@
  * The embedded server implements it with a local Follower; a Redis edge implements it from a
  * Redis stream. Web-standard types only, so the app core runs on Node, Bun and Deno.
  */
+import type { ByteRangeReader } from './byte-range.js'
 import type { BackendInfo, CursorCheck, FollowEvent, FollowerState, LinesResult } from './types.js'
 
 /** A point in the file history: generation (process-local, bumped on rotation/truncation) + offset. */
@@ -50,4 +51,10 @@ export interface LogSource {
   readBefore(cursor: string, n: number, maxBytes: number): Promise<LinesResult | Stale>
   /** Raw bytes [from, to) of the current generation, for downloads. */
   openRange(from: number, to: number): Promise<ReadableStream<Uint8Array> | Stale>
+  /**
+   * Optional: the committed history of the current generation as raw bytes, for search and jump
+   * to a time at memory speed. Sources without raw bytes (a Redis edge) leave it out, and
+   * search falls back to reading lines through readBefore.
+   */
+  history?(): ByteRangeReader | Stale
 }

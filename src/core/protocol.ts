@@ -119,12 +119,19 @@ export interface LinesJson {
   more: boolean
   /** lines[0] is the first line of the file. */
   atStart: boolean
+  /** With `at=TIME`: the cursor at the start of the first line at or after that time. */
+  at?: string
 }
 
 export interface SearchMatchJson {
   line: string
   /** Cursor just after the matching line. */
   cursor: string
+  /**
+   * The line is longer than the follower's line limit: `line` is the piece of it (as long as
+   * the limit) where the match is. A long line is still one match.
+   */
+  truncated?: true
 }
 
 /** `GET /api/search`: one page of matches, newest first. */
@@ -135,6 +142,31 @@ export interface SearchJson {
   done: boolean
   reason: 'limit' | 'time' | 'bytes' | 'start' | 'stale'
   scannedBytes: number
+  /** How the history was searched (see README): a byte scan's plan, or `lines` one by one. */
+  strategy?: SearchStrategy
+}
+
+export type SearchStrategy =
+  'literal' | 'asciiIcaseLiteral' | 'regexWithLiteral' | 'regexNoLiteral' | 'lines'
+
+/** `progress` of a streamed search: bytes of history scanned, of the bytes before the start. */
+export interface SearchProgressEvent {
+  scannedBytes: number
+  totalBytes: number
+}
+
+/** `done`: the last event of a streamed search; the same fields as a JSON page's tail. */
+export type SearchDoneEvent = Omit<SearchJson, 'file' | 'matches'>
+
+/**
+ * `/api/search` with `Accept: text/event-stream` or `stream=1`: one `match` per match (newest
+ * first), `progress` after each region scanned, then `done`; the stream ends after it (an
+ * EventSource must close() on `done`, or it would reconnect and search again).
+ */
+export interface SearchStreamEvents {
+  match: SearchMatchJson
+  progress: SearchProgressEvent
+  done: SearchDoneEvent
 }
 
 /** Every error response: `{"error": {...}}`. */

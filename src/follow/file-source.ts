@@ -4,6 +4,7 @@
  * History is never kept in memory here: resume, scrollback and downloads pread the generation's
  * open handle, so they cost nothing while idle and survive restarts (the file is the log).
  */
+import type { ByteRangeReader } from '../core/byte-range.js'
 import { formatCursor, parseCursor } from '../core/cursor.js'
 import { LineSplitter } from '../core/line-splitter.js'
 import type { LogSource, Position, Stale } from '../core/log-source.js'
@@ -146,6 +147,27 @@ class LocalFileSource implements FileSource {
       },
       { highWaterMark: 1 }
     )
+  }
+
+  /**
+   * The current generation up to its committed end, fixed when taken: bytes appended later are
+   * the live stream's. Each read holds the handle only while it runs, so a scan a client stopped
+   * pulling keeps no file open after a rotation.
+   */
+  history(): ByteRangeReader | Stale {
+    const g = this.follower.current()
+    if (!g) return stale('gone')
+    const size = g.offset
+    return {
+      size,
+      maxLineBytes: this.maxLineBytes,
+      read: (pos, len) => {
+        const end = Math.min(size, pos + Math.max(0, len))
+        return this.withHandle(g, () => readExact(g.fh, pos, end)).catch(() => new Uint8Array(0))
+      },
+      cursorAt: (offset, known) => this.withHandle(g, () => this.cursorAt(g, offset, known)),
+      offsetOf: (cursor) => this.withHandle(g, () => this.locate(g, cursor, size)),
+    }
   }
 
   close(): Promise<void> {

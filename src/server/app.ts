@@ -55,7 +55,10 @@ export interface AppDeps {
   transport?: SseTransport
   assets?: Assets
   metrics?: Metrics
-  /** Per-request budget of /api/search (default 2 s and 64 MiB). */
+  /**
+   * Per-request budget of /api/search (default 2 s and 8 GiB: a byte scan covers gigabytes in
+   * that time; a line-by-line source meets the time budget first).
+   */
   search?: { ms: number; bytes: number }
   /** History reads (lines, search, download) at once and waiting (default 4; 64 for 5 s). */
   reads?: ReadPoolOptions
@@ -107,7 +110,7 @@ export function createApp(deps: AppDeps): Taillight {
     maxLines: MAX_LINES,
     maxClients: deps.maxClients ?? 10_000,
     metrics,
-    search: deps.search ?? { ms: 2_000, bytes: 64 * 1024 * 1024 },
+    search: deps.search ?? { ms: 2_000, bytes: 8 * 1024 ** 3 },
     reads: new ReadPool(deps.reads),
     bodies: { idleMs: deps.undrainedMs ?? 30_000, drop: deps.dropConnection },
     clients,

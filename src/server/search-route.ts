@@ -1,28 +1,25 @@
 /**
- * @module GET /api/search: literal or RE2 search of the history, newest first.
+ * @module GET /api/search: literal or RE2 search of the history, newest first, as a JSON page
+ * or as an event stream with progress.
  *
- * re2js runs in linear time, so no pattern can backtrack catastrophically; each request is also
- * bounded by a time and a byte budget and says where to continue (`next`, a cursor for before=).
- * Matches are streamed a page at a time as the client pulls (1,000 matches of 64 KiB lines would
- * be 64 MiB held per response otherwise); each page read takes a slot of the read pool.
+ * Sources with raw history bytes are searched in regions of megabytes by a query plan (a byte
+ * search finds candidates, only candidate lines are decoded); others line by line. re2js runs
+ * in linear time, so no pattern can backtrack catastrophically; each request is also bounded by
+ * a time and a byte budget and says where to continue (`next`, a cursor for before=). Pages are
+ * streamed as the client pulls; each region read takes a slot of the read pool.
  */
 import type { Context } from 'hono'
-import { RE2JS } from 're2js'
-import type { LogSource } from '../core/log-source.js'
-import type { SearchJson, SearchMatchJson } from '../core/protocol.js'
-import type { LinesResult } from '../core/types.js'
+import type { SearchMatchJson, SearchStrategy } from '../core/protocol.js'
+import { compilePlan, PatternError, type SearchPlan } from '../history/search-plan.js'
 import { pickFile, staleError, type AppContext, type AppEnv } from './context.js'
 import { historyBody, jsonStream } from './history-body.js'
 import { jsonPieces } from './json-stream.js'
 import { cursorParam, flagParam, intParam, ParamError } from './query.js'
-import type { Read } from './read-pool.js'
+import { searchBytes } from './search-bytes.js'
+import { searchLines, type Outcome, type Tally } from './search-lines.js'
+import { searchEvents, SSE_HEADERS, wantsStream } from './search-stream.js'
 
-const PAGE_LINES = 512
-const PAGE_BYTES = 256 * 1024
 const ROUTE = '/api/search'
-
-type Reason = SearchJson['reason']
-type Outcome = { next: string | null; reason: Reason }
 
 export function searchRoute(ctx: AppContext) {
   return async (c: Context<AppEnv>) => {
@@ -30,14 +27,30 @@ export function searchRoute(ctx: AppContext) {
     const { source } = pickFile(ctx, q)
     const text = q.get('q')
     if (!text) throw new ParamError('bad_param', 'q is required', 'q')
-    const icase = flagParam(q, 'icase')
-    const test = matcher(text, flagParam(q, 'regex'), icase)
+    const plan = planOf(text, flagParam(q, 'regex'), flagParam(q, 'icase'))
     const limit = intParam(q, 'limit', 1, 1000, 100)
-    const start = cursorParam(q, 'before') ?? source.position().cursor
+    const before = cursorParam(q, 'before')
+    const streamed = wantsStream(flagParam(q, 'stream'), c.req.header('accept'))
     const read = ctx.reads.reader(ROUTE)
-    const tally = { scanned: 0 }
-    const pages = scan(source, test, limit, start, ctx.search, read, tally)
-    // The first page is scanned before answering, so a stale cursor is still a 409.
+    const tally: Tally = { scanned: 0, total: 0 }
+    let strategy: SearchStrategy = 'lines'
+    let pages: AsyncGenerator<SearchMatchJson[], Outcome>
+    const reader = source.history?.()
+    if (reader && !('stale' in reader)) {
+      let start = reader.size
+      if (before !== undefined) {
+        const at = await read(() => reader.offsetOf(before), false)
+        if (typeof at !== 'number') throw staleError(at.reason, 'before')
+        start = at
+      }
+      strategy = plan.strategy
+      pages = searchBytes(reader, plan, start, limit, ctx.search, read, tally)
+    } else {
+      const start = before ?? source.position().cursor
+      pages = searchLines(source, plan.testLine, limit, start, ctx.search, read, tally)
+    }
+    // The first page is scanned before answering, so a stale cursor is still a 409 and a full
+    // read pool a 503.
     let pending: IteratorResult<SearchMatchJson[], Outcome> | undefined = await pages.next()
     let outcome: Outcome = { next: null, reason: 'stale' }
     const next = async () => {
@@ -47,97 +60,29 @@ export function searchRoute(ctx: AppContext) {
       outcome = r.value
       return null
     }
-    const produce = jsonPieces({ file: source.id }, 'matches', next, () => ({
+    const tail = () => ({
       next: outcome.next,
       done: outcome.next === null,
       reason: outcome.reason,
       scannedBytes: tally.scanned,
-    }))
+      strategy,
+    })
     const stop = () => void pages.return({ next: null, reason: 'stale' }).catch(() => {})
+    if (streamed) {
+      const progress = () => ({ scannedBytes: tally.scanned, totalBytes: tally.total })
+      const body = historyBody(ctx, c, ROUTE, searchEvents(next, progress, tail), stop)
+      return c.body(body, 200, SSE_HEADERS)
+    }
+    const produce = jsonPieces({ file: source.id }, 'matches', next, tail)
     return jsonStream(c, historyBody(ctx, c, ROUTE, produce, stop))
   }
 }
 
-/**
- * The matches of each page, newest first; returns why the scan stopped and where to go on.
- * Only the time spent scanning counts against the time budget, not the time the client takes
- * to read what was found.
- */
-async function* scan(
-  source: LogSource,
-  test: (line: string) => boolean,
-  limit: number,
-  start: string,
-  budget: { ms: number; bytes: number },
-  read: Read,
-  tally: { scanned: number }
-): AsyncGenerator<SearchMatchJson[], Outcome> {
-  let cursor = start
-  let found = 0
-  let spent = 0
-  let resumed = Date.now()
-  for (let page = 0; ; page++) {
-    if (spent + Date.now() - resumed > budget.ms) return { next: cursor, reason: 'time' }
-    if (tally.scanned >= budget.bytes) return { next: cursor, reason: 'bytes' }
-    const from = cursor
-    const r = await read(() => source.readBefore(from, PAGE_LINES, PAGE_BYTES), page > 0)
-    if ('stale' in r) {
-      if (page === 0) throw staleError(r.reason, 'before')
-      return { next: null, reason: 'stale' }
-    }
-    const matches: SearchMatchJson[] = []
-    let outcome: Outcome | undefined
-    const m = r.lines.length
-    for (let i = m - 1; i >= 0 && !outcome; i--) {
-      const line = r.lines[i]?.text as string
-      tally.scanned += line.length + 1
-      if (!test(line)) continue
-      const after = i === m - 1 ? r.last : await startOf(source, r, i + 1, read)
-      if (after === undefined) {
-        outcome = { next: null, reason: 'stale' }
-        break
-      }
-      matches.push({ line, cursor: after })
-      if (++found >= limit) {
-        const next = i === 0 ? r.first : ((await startOf(source, r, i, read)) ?? null)
-        outcome = { next, reason: 'limit' }
-      }
-    }
-    if (!outcome && (m === 0 || r.lines[0]?.offset === 0)) outcome = { next: null, reason: 'start' }
-    spent += Date.now() - resumed
-    yield matches
-    resumed = Date.now()
-    if (outcome) return outcome
-    cursor = r.first
-  }
-}
-
-/** The cursor at the start of line i of a page (lines i.. are re-counted back from its end). */
-async function startOf(
-  source: LogSource,
-  page: LinesResult,
-  i: number,
-  read: Read
-): Promise<string | undefined> {
-  if (i === 0) return page.first
-  const r = await read(() => source.readBefore(page.last, page.lines.length - i, PAGE_BYTES), true)
-  return 'stale' in r ? undefined : r.first
-}
-
-function matcher(text: string, regex: boolean, icase: boolean): (line: string) => boolean {
-  if (!regex) {
-    if (!icase) return (line) => line.includes(text)
-    const lower = text.toLowerCase()
-    return (line) => line.toLowerCase().includes(lower)
-  }
+function planOf(text: string, regex: boolean, icase: boolean): SearchPlan {
   try {
-    const re = RE2JS.compile(text, icase ? RE2JS.CASE_INSENSITIVE : 0)
-    return (line) => re.test(line)
+    return compilePlan(text, regex, icase)
   } catch (err) {
-    throw new ParamError(
-      'bad_regex',
-      `q is not a valid RE2 expression: ${(err as Error).message}`,
-      'q'
-    )
+    if (err instanceof PatternError) throw new ParamError(err.code, err.message, 'q')
+    throw err
   }
 }
