@@ -226,10 +226,28 @@ async function handle(req, res) {
   const url = new URL(req.url, 'http://x')
   const q = url.searchParams
   const p = url.pathname
-  if (p === '/' || p === '/log') return sendFile(res, 'index.html')
   if (/^\/[\w.-]+\.(js|css|map|svg)$/.test(p)) return sendFile(res, p.slice(1))
-  if (token && p !== '/health' && q.get('token') !== token)
-    return json(res, 401, { error: { code: 'unauthorized', message: 'token required' } })
+  if (token && p !== '/health') {
+    // Like the real server: ?token= (or the sign-in form) is traded for a session cookie and
+    // dropped from the address; a page without either gets the sign-in form.
+    const form = p === '/auth' && req.method === 'POST' ? await formBody(req) : undefined
+    const given = form?.get('token') ?? q.get('token')
+    if (given === token) {
+      q.delete('token')
+      const rest = q.toString()
+      const next = form ? (form.get('next') ?? '/') : `${p}${rest ? `?${rest}` : ''}`
+      res.writeHead(303, {
+        location: next.startsWith('/') ? next : '/',
+        'set-cookie': `taillight_session=${session}; Path=/; HttpOnly; SameSite=Strict`,
+      })
+      return res.end()
+    }
+    if (!(req.headers.cookie ?? '').split(/;\s*/).includes(`taillight_session=${session}`)) {
+      if (p === '/' || p === '/log' || p === '/auth') return signIn(res, p === '/auth' ? '/' : p)
+      return json(res, 401, { error: { code: 'unauthorized', message: 'token required' } })
+    }
+  }
+  if (p === '/' || p === '/log') return sendFile(res, 'index.html')
   const f = q.has('file') ? files.find((x) => x.id === q.get('file')) : files[0]
   if (!f) return json(res, 404, { error: { code: 'no_file', message: 'no such file' } })
   if (p === '/events') return events(req, res, f, q)
@@ -304,6 +322,24 @@ async function handle(req, res) {
     return createReadStream(f.path).pipe(res)
   }
   json(res, 404, { error: { code: 'not_found', message: 'no such route' } })
+}
+
+const session = Math.random().toString(36).slice(2)
+
+async function formBody(req) {
+  let body = ''
+  for await (const chunk of req) body += chunk
+  return new URLSearchParams(body)
+}
+
+function signIn(res, next) {
+  res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' })
+  res.end(
+    `<!doctype html><html><body><form method="post" action="auth" data-testid="sign-in">` +
+      `<label for="token">Access token</label><input id="token" name="token" type="password">` +
+      `<input type="hidden" name="next" value="${next.replace(/[^\w/.-]/g, '')}">` +
+      `<button type="submit">Sign in</button></form></body></html>`
+  )
 }
 
 function sendFile(res, name) {
