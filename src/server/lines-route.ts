@@ -11,6 +11,7 @@ import type { Context } from 'hono'
 import { pickFile, type AppContext, type AppEnv } from './context.js'
 import { historyBody, jsonStream } from './history-body.js'
 import { linesBackward } from './lines-backward.js'
+import { atCursor } from './lines-at.js'
 import { linesForward } from './lines-forward.js'
 import { jsonPieces } from './json-stream.js'
 import { cursorParam, intParam, ParamError } from './query.js'
@@ -23,21 +24,24 @@ export function linesRoute(ctx: AppContext) {
     const q = c.get('query')
     const { source } = pickFile(ctx, q)
     const limit = intParam(q, 'limit', 1, 10_000, 100)
-    const after = cursorParam(q, 'after')
+    const at = q.get('at')
     const until = cursorParam(q, 'until')
     const before = cursorParam(q, 'before')
+    if (at !== undefined && (q.has('after') || before !== undefined || until !== undefined))
+      throw new ParamError('bad_param', 'at cannot be used with before, after or until', 'at')
+    const read = ctx.reads.reader(ROUTE)
+    const after = at === undefined ? cursorParam(q, 'after') : await atCursor(source, at, read)
     if (after !== undefined && before !== undefined)
       throw new ParamError('bad_param', 'before and after cannot be used together', 'after')
     if (until !== undefined && after === undefined)
       throw new ParamError('bad_param', 'until is only valid with after', 'until')
-    const read = ctx.reads.reader(ROUTE)
     // The first page is read before answering, so a stale cursor is still a 409.
     const pages =
       after === undefined
         ? await linesBackward(source, before ?? source.position().cursor, limit, read)
         : await linesForward(source, after, until, limit, read)
     const produce = jsonPieces(
-      { file: source.id },
+      at === undefined ? { file: source.id } : { file: source.id, at: after },
       'lines',
       async () => {
         const page = await pages.next()
