@@ -14,7 +14,7 @@ import { FilterBar } from './filter-bar.js'
 import { FrameLoop, type FrameTask } from './frame-loop.js'
 import { Ingest } from './ingest.js'
 import { LineSizeEstimate, skipBytes } from './skip-size.js'
-import { loadRange, skippedLabel, type SkippedMark } from './skipped-range.js'
+import { loadSkipped } from './skipped-load.js'
 import { noticeText } from './notices.js'
 import { formatPermalink, parsePermalink } from './permalink.js'
 import { openPermalink } from './permalink-view.js'
@@ -221,48 +221,23 @@ export class App {
     this.changed(true)
   }
 
-  /**
-   * Loads a skipped range in place of its marker, as much as the ring has room for without
-   * pushing out the lines after it; what does not fit stays behind as a smaller marker.
-   */
-  async loadSkipped(e: Entry): Promise<void> {
-    const mark = e.skipped
+  /** The marker's "load": see skipped-load.ts. */
+  loadSkipped(e: Entry): Promise<void> {
     const file = this.file
-    if (!mark || mark.loading || file === undefined) return
-    const at = this.store.positionOf(e)
-    if (at < 0) return
-    const room = this.store.cap - this.store.after(at) - 1
+    if (file === undefined) return Promise.resolve()
     const gen = this.generation
-    this.setMark(e, { ...mark, loading: true, note: undefined })
-    try {
-      const r = await loadRange(this.api, file, mark.range, room)
-      const pos = this.store.positionOf(e)
-      if (gen !== this.generation || pos < 0) return
-      const entries: Entry[] = []
-      if (r.rest) {
-        const rest: SkippedMark = {
-          range: r.rest,
-          note: `older part; the view keeps ${this.store.cap.toLocaleString('en-US')} lines (?cap=)`,
-        }
-        entries.push({ text: skippedLabel(rest), back: 0, marker: true, skipped: rest })
-      }
-      for (const p of r.pages)
-        p.lines.forEach((text, i) =>
-          entries.push({ text, cursor: p.last, back: p.lines.length - 1 - i })
-        )
-      const before = this.store.count
-      this.store.replaceAt(pos, entries)
-      // The rows after the marker stay where they were on screen; the loaded ones come above.
-      if (!this.list.following) this.list.shift(this.store.count - before)
-      this.changed(true)
-    } catch (err) {
-      if (gen !== this.generation) return
-      this.setMark(e, {
-        ...mark,
-        loading: false,
-        note: `could not load: ${(err as Error).message}`,
-      })
-    }
+    return loadSkipped(
+      {
+        api: this.api,
+        store: this.store,
+        following: () => this.list.following,
+        current: () => gen === this.generation,
+        shift: (rows) => this.list.shift(rows),
+        changed: () => this.changed(true),
+      },
+      file,
+      e
+    )
   }
 
   /**
@@ -283,12 +258,6 @@ export class App {
       skip: skipBytes(this.store.cap, this.lineSize.average),
       newest: this.store.row(this.store.count - 1)?.text,
     }
-  }
-
-  private setMark(e: Entry, mark: SkippedMark): void {
-    e.skipped = mark
-    e.text = skippedLabel(mark)
-    this.changed(true)
   }
 
   private onStatus(s: ConnStatus): void {
