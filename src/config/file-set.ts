@@ -11,7 +11,7 @@
  */
 import { opendir, stat } from 'node:fs/promises'
 import { isAbsolute, join, resolve, sep } from 'node:path'
-import picomatch from 'picomatch'
+import { loadPicomatch } from './lazy-deps.js'
 import type { FileSpec } from './schema.js'
 
 export const MAX_DIR_ENTRIES = 10_000
@@ -34,7 +34,7 @@ export function patternProblem(p: string): string | undefined {
   for (const seg of p.split(sep)) {
     if (!MAGIC.test(seg)) continue
     try {
-      picomatch.makeRe(seg, PM)
+      loadPicomatch().makeRe(seg, PM)
     } catch {
       return `is not a well-formed pattern: '${seg}' has an unclosed '['`
     }
@@ -92,7 +92,7 @@ async function matchPattern(pattern: string): Promise<string[]> {
       if (last) return (await Promise.all(dirs.map((d) => filesOnly(d)))).flat()
       continue
     }
-    const match = picomatch(seg, PM)
+    const match = loadPicomatch()(seg, PM)
     const next: string[] = []
     for (const d of dirs) {
       if (last) next.push(...(await filesIn(d, (n) => match(n) && !isRotated(n))))

@@ -5,7 +5,8 @@
  * into lines, so a wrong value deep in `files:` is reported where the operator wrote it.
  */
 import { readFileSync } from 'node:fs'
-import { LineCounter, parseDocument, type Node } from 'yaml'
+import type { Node } from 'yaml'
+import { loadYaml } from './lazy-deps.js'
 import { patternProblem } from './file-set.js'
 import { ConfigError, readConfig, type ConfigValues } from './schema.js'
 
@@ -29,6 +30,7 @@ export function loadConfig(path: string): ConfigValues {
 }
 
 export function parseConfig(path: string, text: string): ConfigValues {
+  const { LineCounter, parseDocument } = loadYaml()
   const lines = new LineCounter()
   // uniqueKeys is checked by readConfig (with `_` and `-` spelled alike); merge keys and custom
   // tags have no place in a config an operator reads.

@@ -9,7 +9,12 @@
  * name?, every?}` where `files` names entries by `id` or path pattern, which is why every entry
  * may carry an `id` of its own.
  */
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml'
+import type { Node, Scalar, YAMLMap, YAMLSeq } from 'yaml'
+import { loadYaml } from './lazy-deps.js'
+
+const isMap = (n: unknown): n is YAMLMap => loadYaml().isMap(n)
+const isSeq = (n: unknown): n is YAMLSeq => loadYaml().isSeq(n)
+const isScalar = (n: unknown): n is Scalar => loadYaml().isScalar(n)
 
 export interface FileSpec {
   /** A path, a pattern (`*`, `?`, `[`) or a directory, as written. */
