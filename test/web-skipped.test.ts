@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { LinesJson } from '../src/core/protocol.js'
+import { compileFilter, EMPTY_FILTER_SPEC } from '../web/src/filter.js'
 import { RingBuffer } from '../web/src/ring-buffer.js'
 import {
   DEFAULT_LINE_BYTES,
@@ -128,6 +129,25 @@ describe('loaded range in the store', () => {
     const texts = Array.from({ length: s.count }, (_, i) => s.row(i)?.text)
     expect(texts).toEqual(['b', 'g', 'h', 'i', 'j', 'k'])
     expect(s.row(3)).toMatchObject({ cursor: 'c10', back: 0 })
+  })
+
+  it('keeps the filtered view right when a loaded range comes in', () => {
+    const s = new LineStore(10)
+    s.append(['x1', 'y1'], 'c2')
+    s.skipped({ from: 'c2', to: 'c6', bytes: 12 })
+    s.append(['x6'], 'c7')
+    s.setFilter(compileFilter({ ...EMPTY_FILTER_SPEC, text: 'x' }))
+    const marker = s.row(1)
+    expect(marker?.skipped).toBeDefined()
+    const loaded = ['x3', 'y4', 'x5'].map((text, i) => ({ text, cursor: 'c6', back: 2 - i }))
+    s.replaceAt(s.positionOf(marker as NonNullable<typeof marker>), loaded)
+    expect(Array.from({ length: s.count }, (_, i) => s.row(i)?.text)).toEqual([
+      'x1',
+      'x3',
+      'x5',
+      'x6',
+    ])
+    expect(s.total).toBe(6)
   })
 
   it('ring splice keeps order and the cap', () => {
