@@ -4,6 +4,7 @@
 import type { Context } from 'hono'
 import { visibleFiles } from './access.js'
 import type { AppContext, AppEnv } from './context.js'
+import { mergeHealth, mergeMetrics } from './worker-stats.js'
 
 export function filesRoute(ctx: AppContext) {
   return (c: Context<AppEnv>) =>
@@ -23,7 +24,8 @@ export function filesRoute(ctx: AppContext) {
 }
 
 export function healthRoute(ctx: AppContext) {
-  return (c: Context<AppEnv>) => {
+  const link = ctx.metrics.workers
+  const local = () => {
     // Open without auth: group-restricted files are left out (their state still counts).
     const all = [...ctx.files.values()]
     const files = all.map(({ source }) => {
@@ -38,22 +40,31 @@ export function healthRoute(ctx: AppContext) {
     const extra = ctx.extraHealth?.() ?? {}
     const redis = extra.redis as { state?: string } | undefined
     const degraded = files.some((f) => f.state === 'error') || (redis && redis.state !== 'ready')
-    return c.json({
+    return {
       status: degraded ? 'degraded' : 'ok',
       version: ctx.version,
       uptime: Math.round((Date.now() - ctx.startedAt) / 1000),
       files: files.filter((_, i) => all[i]?.groups === undefined),
       clients: ctx.clients(),
       ...extra,
-    })
+    }
   }
+  if (!link) return (c: Context<AppEnv>) => c.json(local())
+  // --workers N: this worker answers for all of them (worker-stats.ts).
+  link.local.health = local
+  return async (c: Context<AppEnv>) =>
+    c.json(mergeHealth(link.id, await link.gather('health', c.get('query'))))
 }
 
 export function metricsRoute(ctx: AppContext) {
-  return (c: Context<AppEnv>) =>
+  const link = ctx.metrics.workers
+  const local = (q: Map<string, string>) =>
+    ctx.metrics.render(visibleFiles(ctx.files, q).map((f) => f.source)) +
+    (ctx.extraMetrics?.() ?? '')
+  if (link) link.local.metrics = local
+  return async (c: Context<AppEnv>) =>
     c.body(
-      ctx.metrics.render(visibleFiles(ctx.files, c.get('query')).map((f) => f.source)) +
-        (ctx.extraMetrics?.() ?? ''),
+      link ? mergeMetrics(await link.gather('metrics', c.get('query'))) : local(c.get('query')),
       200,
       {
         'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',

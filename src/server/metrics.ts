@@ -4,6 +4,7 @@
  * Plain numbers bumped on the hot path; formatting happens only when scraped.
  */
 import type { LogSource } from '../core/log-source.js'
+import type { WorkerLink } from './worker-stats.js'
 
 export interface FileCounters {
   linesRead: number
@@ -30,6 +31,8 @@ export class Metrics {
   flushMaxSeconds = 0
   /** Seconds the event loop ran late, last sample; supplied by a LagMonitor. */
   lag: () => number = () => 0
+  /** With --workers N: /health and /metrics answer for every worker through this link. */
+  workers?: WorkerLink
 
   file(id: string): FileCounters {
     let f = this.files.get(id)
