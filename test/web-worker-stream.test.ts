@@ -4,9 +4,42 @@
  * and nothing from a stopped or older stream reaches the app.
  */
 import { describe, expect, it } from 'vitest'
-import type { ConnHandlers, Stream } from '../web/src/connection.js'
-import type { FromWorker, ToWorker } from '../web/src/stream-messages.js'
-import { WorkerStream } from '../web/src/worker-stream.js'
+import type { InitEvent, SkippedEvent } from '../src/core/protocol.js'
+
+// worker-stream.ts and connection.ts are typed against the DOM and the tests against Node:
+// the module is loaded untyped, and the shapes the test needs are declared here.
+const modulePath = '../web/src/worker-stream.js'
+const { WorkerStream } = (await import(modulePath)) as {
+  WorkerStream: new (w: unknown, h: ConnHandlers, opts: unknown) => Stream & { topUp(): void }
+}
+
+interface Stream {
+  readonly where: 'page' | 'worker'
+  start(cursor?: string): void
+  stop(): void
+  reconnectNow(): void
+}
+interface ConnHandlers {
+  init(ev: InitEvent, cursor: string | undefined): void
+  update(lines: string[], cursor: string | undefined): void
+  skipped(ev: SkippedEvent, cursor: string | undefined): void
+  notice(type: string, data: Record<string, unknown>, id: string | undefined): void
+  status(s: { state: string }): void
+}
+type ToWorker = { cmd: string; gen?: number; lines?: number }
+type FromWorker =
+  | { t: 'status'; gen: number; s: { state: string } }
+  | { t: 'init'; gen: number; ev: InitEvent }
+  | {
+      t: 'items'
+      gen: number
+      lines: number
+      items: (
+        | { k: 'lines'; lines: string[]; cursor?: string }
+        | { k: 'skipped'; range: SkippedEvent }
+        | { k: 'notice'; type: string; data: Record<string, unknown>; id?: string }
+      )[]
+    }
 
 function fakeWorker() {
   const sent: ToWorker[] = []
@@ -34,7 +67,7 @@ const open = (backlog: () => number, inPage: () => Stream = () => ({}) as Stream
   const f = fakeWorker()
   const r = recorder()
   const opts = { base: 'http://127.0.0.1/', token: null, cap: 1000, backlog, inPage }
-  const s = new WorkerStream(f.w as unknown as Worker, r.h, opts)
+  const s = new WorkerStream(f.w, r.h, opts)
   return { ...f, ...r, s }
 }
 
