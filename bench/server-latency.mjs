@@ -9,6 +9,7 @@
  *   node bench/server-latency.mjs [--clients 1,100,1000,10000] [--rate 100] [--seconds 10]
  *                                 [--runtimes node,bun,deno] [--frontail] [--frontail-max N]
  *                                 [--websocketd] [--websocketd-max 1000] [--json results.json]
+ *                                 [--workers 1,2]
  *
  * --websocketd: websocketd (Debian package `websocketd`) serving one WebSocket per client, each
  * running its own `tail -n 1 -F <file>` (the file holds one line, `start`, when clients connect:
@@ -18,7 +19,9 @@
  * pages are not counted once per tail). As root it runs as `nobody` (setpriv) so its tails use up
  * nobody's inotify instances (fs.inotify.max_user_instances), not those of root's processes.
  * --frontail-max N: run frontail only up to N clients. --json FILE: also write the rows (and the
- * skipped runs) to FILE as JSON, rewritten after every run.
+ * skipped runs) to FILE as JSON, rewritten after every run. --workers 1,2: taillight once per
+ * value of its --workers, side by side (CPU and RSS are then summed over the primary and its
+ * workers: RSS counts shared pages once per process, so it errs high).
  *
  * Needs dist/ (npm run build:ts). Everything runs on 127.0.0.1 and is bounded in time; nothing
  * system-wide is changed (client counts above `ulimit -n` minus a margin are skipped).
@@ -43,6 +46,8 @@ import { now, sleep, timeout } from './lib/clock.mjs'
 import { frontailClient, installFrontail } from './lib/frontail.mjs'
 import { freePort } from './lib/net.mjs'
 import { cpuSeconds, cpuSecondsTree, pssMbTree, rssMb, treePids } from './lib/proc-stats.mjs'
+
+const rssMbTree = (pid) => treePids(pid).reduce((mb, p) => mb + rssMb(p), 0)
 import { runLoadProcess } from './lib/sse-load.mjs'
 import {
   findWebsocketd,
@@ -72,6 +77,9 @@ async function main() {
   }
   // --runtimes node,bun,deno: the same server under each runtime (bun and deno from devDependencies)
   const runtimes = (args.runtimes ?? 'node').split(',').filter((r) => r && r !== 'none')
+  const workers = String(args.workers ?? '1')
+    .split(',')
+    .map(Number)
   const limit = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString()) - 200
   console.log(
     `node ${process.version}, ${rate} lines/s for ${seconds} s per run, fd limit ${limit + 200}`
@@ -88,7 +96,7 @@ async function main() {
       rows.push(await run(...a))
     } catch (err) {
       console.log(`${a[0]} at ${a[1]} clients failed: ${err.message}`)
-      rows.push({ server: a[0], clients: a[1], error: err.message })
+      rows.push({ server: a[0], workers: a[6], clients: a[1], error: err.message })
       process.exitCode = 1
     }
     save()
@@ -99,7 +107,11 @@ async function main() {
       skip('all', n, `needs ${n} fds per process, ulimit -n allows ${limit}`)
       continue
     }
-    for (const rt of runtimes) await attempt('taillight', n, rate, seconds, null, rt)
+    for (const rt of runtimes) {
+      for (const wk of rt === 'node' ? workers : [1]) {
+        await attempt('taillight', n, rate, seconds, null, rt, wk)
+      }
+    }
     if (frontail) {
       if (n <= frontailMax) await attempt('frontail', n, rate, seconds, frontail)
       else skip('frontail', n, `above --frontail-max ${frontailMax}`)
@@ -119,15 +131,17 @@ async function main() {
     '\nlatency: probe clients (the last to connect); verified: clients with every line, in order'
   )
   console.log(
-    'server          clients  verified  in-order    p50 ms   p99 ms   max ms  cpu %  rss MB  load-cpu %'
+    'server          workers  clients  verified  in-order    p50 ms   p99 ms   max ms  cpu %  rss MB  load-cpu %'
   )
   for (const r of rows) {
     if (r.error) {
-      console.log(`${r.server.padEnd(15)} ${String(r.clients).padStart(7)}  failed: ${r.error}`)
+      console.log(
+        `${r.server.padEnd(15)} ${String(r.workers ?? '').padStart(7)}  ${String(r.clients).padStart(7)}  failed: ${r.error}`
+      )
       continue
     }
     console.log(
-      `${r.server.padEnd(15)} ${String(r.clients).padStart(7)}  ${String(r.verified).padStart(8)}  ${String(r.inOrder).padEnd(9)} ${fmt(r.p50)} ${fmt(r.p99)} ${fmt(r.max)} ${r.cpu.toFixed(0).padStart(6)} ${r.rss.toFixed(0).padStart(7)} ${r.loadCpu.toFixed(0).padStart(10)}`
+      `${r.server.padEnd(15)} ${String(r.workers ?? '').padStart(7)}  ${String(r.clients).padStart(7)}  ${String(r.verified).padStart(8)}  ${String(r.inOrder).padEnd(9)} ${fmt(r.p50)} ${fmt(r.p99)} ${fmt(r.max)} ${r.cpu.toFixed(0).padStart(6)} ${r.rss.toFixed(0).padStart(7)} ${r.loadCpu.toFixed(0).padStart(10)}`
     )
   }
 }
@@ -165,7 +179,7 @@ async function startOther(server, port, file, opts) {
   }
 }
 
-async function run(server, clients, rate, seconds, frontail, runtime = 'node') {
+async function run(server, clients, rate, seconds, frontail, runtime = 'node', workers = 1) {
   const dir = mkdtempSync(join(tmpdir(), 'tl-bench-'))
   const file = join(dir, 'bench.log')
   const fd = openSync(file, 'a')
@@ -181,9 +195,20 @@ async function run(server, clients, rate, seconds, frontail, runtime = 'node') {
   try {
     const started =
       server === 'taillight'
-        ? await startCli(['--port', '0', '--lines', '0', '--max-clients', '20000', file], {
-            runtime,
-          })
+        ? await startCli(
+            [
+              '--port',
+              '0',
+              '--lines',
+              '0',
+              '--max-clients',
+              '20000',
+              '--workers',
+              workers,
+              file,
+            ].map(String),
+            { runtime }
+          )
         : await startOther(server, await freePort(), file, frontail)
     proc = started.proc
     const url = started.url
@@ -195,8 +220,8 @@ async function run(server, clients, rate, seconds, frontail, runtime = 'node') {
     // tails beyond fs.inotify.max_user_instances fall back to polling the file every second
     const inotify = ws ? treePids(proc.pid).slice(1).filter(usesInotify).length : undefined
     // websocketd's work is done by its tail processes too: CPU and memory of the whole tree.
-    const cpuOf = ws ? cpuSecondsTree : cpuSeconds
-    const memOf = ws ? pssMbTree : rssMb
+    const cpuOf = ws || workers > 1 ? cpuSecondsTree : cpuSeconds
+    const memOf = ws ? pssMbTree : workers > 1 ? rssMbTree : rssMb
     const total = Math.round(rate * seconds)
     const cpu0 = cpuOf(proc.pid)
     const t0 = now()
@@ -222,10 +247,13 @@ async function run(server, clients, rate, seconds, frontail, runtime = 'node') {
     rssMax = Math.max(rssMax, memOf(proc.pid))
     const row = {
       server: server === 'taillight' ? `taillight/${runtime}` : server,
+      ...(server === 'taillight' ? { workers } : {}),
       clients,
       ...result,
       cpu,
       rss: rssMax,
+      // Shared pages counted once: what N processes really add up to (at the end of the run).
+      ...(workers > 1 ? { pss: pssMbTree(proc.pid) } : {}),
       ...(ws ? { processes: treePids(proc.pid).length, inotifyTails: inotify } : {}),
     }
     console.log(JSON.stringify(row))

@@ -97,7 +97,8 @@ export function runLoadProcess(transports = {}, lineClients = []) {
     if (!expected || reported) return
     const ps = probes()
     if (!ps.every((p) => p.next >= expected)) return
-    const ref = ps[0].bytes
+    // Several server processes (--workers) frame the same lines into events differently.
+    const ref = Math.min(...ps.map((p) => p.bytes))
     if (ps[0].lines || states.every((s) => s.bytes >= ref)) report()
   }
   const report = () => {
@@ -106,11 +107,11 @@ export function runLoadProcess(transports = {}, lineClients = []) {
     const ps = probes()
     let verified = ps.filter((p) => p.next === expected).length
     if (!ps[0].lines) {
-      const ref = ps[0].hash.digest('hex')
-      const refBytes = ps[0].bytes
-      verified = states.filter(
-        (s) => s.bytes === refBytes && (s === ps[0] || s.hash.digest('hex') === ref)
-      ).length
+      // A client is verified when its bytes equal those of a probe that got every line in
+      // order: one such stream per server process, each proven by the probes it served.
+      const key = (s) => (s.key ??= `${s.bytes}:${s.hash.digest('hex')}`)
+      const good = new Set(ps.filter((p) => p.next === expected).map(key))
+      verified = states.filter((s) => good.has(key(s))).length
     }
     const cpu = process.cpuUsage(cpu0)
     process.send({
