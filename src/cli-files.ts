@@ -2,6 +2,7 @@
  * @module The command's followed files: a FileWatch whose files are local followers, served by
  * the app once it runs, and the SIGHUP reload of the config file's entries.
  */
+import { specFor } from './config/file-set.js'
 import { FileWatch } from './config/file-watch.js'
 import type { FileSpec } from './config/schema.js'
 import { createFileSource, type FileSource } from './follow/file-source.js'
@@ -62,4 +63,12 @@ export function localFiles(
     serveIn: (r) => (registry = r),
     metaById: () => new Map([...specOf].map(([id, spec]) => [id, meta(spec)])),
   }
+}
+
+/** Groups and lines of files served from Redis, by the entry that names each one's path. */
+export function edgeMeta(
+  sources: readonly { id: string; path: string }[],
+  specs: readonly FileSpec[]
+): Map<string, FileMeta> {
+  return new Map(sources.map((s) => [s.id, meta(specFor(s.path, specs) ?? { path: s.path })]))
 }

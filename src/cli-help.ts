@@ -41,6 +41,8 @@ Options (environment variable in brackets):
   --demo               write and follow a growing sample log         [TAILLIGHT_DEMO=1]
   --redis URL          scale-out (docs/deploy.md): with files, also  [TAILLIGHT_REDIS]
                        publish them to Redis; without, serve the files published there
+  --edge               with --redis and --config: serve what watchers [TAILLIGHT_EDGE=1]
+                       publish; the config's files: entries only give groups and lines
   --redis-maxlen N     batches kept per file in Redis (default 100000) [TAILLIGHT_REDIS_MAXLEN]
   -h, --help           show this help
   -v, --version        show the version

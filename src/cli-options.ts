@@ -27,6 +27,8 @@ export interface CliOptions {
   /** Processes serving the port (node:cluster); 1 is one process, no cluster. */
   workers: number
   demo: boolean
+  /** Serve what watchers publish in Redis; the config's entries only give groups and lines. */
+  edge: boolean
   /** The files on the command line (paths, patterns or directories). */
   files: string[]
   /** Every entry to follow: the config file's, then the command line's. */
@@ -56,6 +58,7 @@ const FLAGS = {
   'max-files': { type: 'string' },
   workers: { type: 'string' },
   demo: { type: 'boolean' },
+  edge: { type: 'boolean' },
   redis: { type: 'string' },
   'redis-maxlen': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -117,7 +120,7 @@ function resolve(
     const p = pick(flag, envName)
     return p ? int(p.value, p.name, min, max) : d
   }
-  const flag = (name: 'poll' | 'demo', envName: string) => {
+  const flag = (name: 'poll' | 'demo' | 'edge', envName: string) => {
     if (v[name] === true) return true
     const p =
       env[envName] !== undefined
@@ -142,6 +145,7 @@ function resolve(
     maxFiles: num('max-files', 'TAILLIGHT_MAX_FILES', 1, 100_000, DEFAULT_MAX_FILES),
     workers: workerCount(pick('workers', 'TAILLIGHT_WORKERS')),
     demo: flag('demo', 'TAILLIGHT_DEMO'),
+    edge: flag('edge', 'TAILLIGHT_EDGE'),
     files: positionals,
     specs: [...(config?.files ?? []), ...positionals.map((path) => ({ path }))],
     check,
@@ -165,6 +169,10 @@ function resolve(
     throw new UsageError(`${redis.name} must be a redis:// or rediss:// URL`)
   }
   if (redis) opts.redis = redis.value
+  if (opts.edge && !opts.redis) throw new UsageError('--edge needs --redis')
+  if (opts.edge && (opts.files.length > 0 || opts.demo)) {
+    throw new UsageError('--edge serves the files watchers publish: it takes no files')
+  }
   if (opts.specs.length === 0 && !opts.demo && !opts.redis) throw new UsageError('no file given')
   for (const f of opts.files) checkPositional(f)
   return opts

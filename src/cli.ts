@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { HELP } from './cli-help.js'
-import { localFiles, type LocalFiles } from './cli-files.js'
+import { edgeMeta, localFiles, type LocalFiles } from './cli-files.js'
 import { parseCli, UsageError } from './cli-options.js'
 import { ConfigError } from './config/schema.js'
 import type { LogSource } from './core/log-source.js'
@@ -11,6 +11,7 @@ import type { FileSource } from './follow/file-source.js'
 import { createEdgeSources, renderRedisMetrics, startWatcherPublishing } from './redis/roles.js'
 import type { EdgeSources, WatcherPublishing } from './redis/roles.js'
 import { hostAllowList, isLoopback } from './server/host-check.js'
+import type { FileRegistry } from './server/file-registry.js'
 import { jwtVerifier } from './server/jwt-auth.js'
 import { startDemo, type Demo } from './server/node-demo.js'
 import { serve, type RunningServer } from './server/serve.js'
@@ -91,7 +92,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       demo = startDemo()
       opts.specs.unshift({ path: demo.path })
     }
-    if (opts.redis && opts.specs.length === 0) {
+    if (opts.redis && (opts.edge || opts.specs.length === 0)) {
       const edge = await createEdgeSources(opts.redis)
       redis = edge
       served = edge.sources
@@ -103,7 +104,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     node = await serve(
       {
         sources: served,
-        fileMeta: local?.metaById(),
+        fileMeta: local ? local.metaById() : edgeMeta(served, opts.specs),
         version: version(),
         token: opts.token,
         hostCheck: hostAllowList(opts.host, opts.allowedHosts),
@@ -172,11 +173,11 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   // A hang-up (a closed terminal, a service manager's reload) must not kill a log watcher
   // silently: with a config file it reloads the files, without one it says so and carries on.
   process.on('SIGHUP', () => {
-    if (!opts.config || !local) {
+    if (!opts.config || !node) {
       say('SIGHUP received: nothing to reload, still running')
       return
     }
-    void reload(opts.config, local, argv, env)
+    void reload(opts.config, local ?? served, node.taillight.registry, argv, env)
   })
   return 0
 }
@@ -184,7 +185,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
 /** Re-reads the config; the files change, other options need a restart. Errors keep the old. */
 async function reload(
   path: string,
-  local: LocalFiles,
+  files: LocalFiles | readonly LogSource[],
+  registry: FileRegistry,
   argv: string[],
   env: Record<string, string | undefined>
 ): Promise<void> {
@@ -197,6 +199,13 @@ async function reload(
     return
   }
   if (typeof next === 'string') return
+  if (!('watch' in files)) {
+    // An edge serves a fixed set: only the groups and lines of its files change.
+    for (const [id, m] of edgeMeta(files, next.specs)) registry.update(id, m)
+    say(`reloaded ${path}: ${plural(files.length, 'file', 'files')} (+0, -0)`)
+    return
+  }
+  const local = files
   const { added, removed } = await local.watch.reload(next.specs)
   say(`reloaded ${path}: ${plural(local.watch.size, 'file', 'files')} (+${added}, -${removed})`)
 }

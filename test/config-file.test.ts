@@ -123,6 +123,15 @@ describe('config through parseCli', () => {
     )
   })
 
+  it('--edge needs --redis and takes no files; the config may say edge: true', () => {
+    expect(() => parseCli(['--edge'], {})).toThrow(/--edge needs --redis/)
+    expect(() => parseCli(['--edge', '--redis', 'redis://h', '/a.log'], {})).toThrow(/no files/)
+    const p = write(
+      'edge: true\nredis: redis://10.0.0.5\nfiles:\n  - {path: /a.log, groups: [x]}\n'
+    )
+    expect(opts(['--config', p])).toMatchObject({ edge: true, redis: 'redis://10.0.0.5' })
+  })
+
   it('--check-config reads the file without needing any other option', () => {
     const p = write('files:\n  - /var/log/*.log\n')
     expect(opts(['--check-config', p])).toMatchObject({ check: true, config: p })

@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { expand, isRotated, patternProblem } from '../src/config/file-set.js'
+import { expand, isRotated, patternProblem, specFor } from '../src/config/file-set.js'
 import { FileWatch, type GoneReason } from '../src/config/file-watch.js'
 import type { FileSpec } from '../src/config/schema.js'
 import { useTempDir } from './helpers/fs.js'
@@ -57,6 +57,23 @@ describe('what entries name', () => {
     ])
     expect(more).toBe(false)
     expect((await expand(specs, 2)).more).toBe(true)
+  })
+
+  it('the entry for a path served from elsewhere (a Redis edge) is found without the disk', () => {
+    const specs: FileSpec[] = [
+      { path: '/var/log/nginx/*.log', groups: ['web'] },
+      { path: '/var/log/postgresql', groups: ['dba'] },
+      { path: '/var/log/syslog', groups: ['ops'] },
+      { path: '/var/log/*', groups: ['all'] },
+    ]
+    const groups = (p: string) => specFor(p, specs)?.groups
+    expect(groups('/var/log/nginx/access.log')).toEqual(['web'])
+    expect(groups('/var/log/postgresql/main.log')).toEqual(['dba'])
+    expect(groups('/var/log/syslog')).toEqual(['ops'])
+    expect(groups('/var/log/kern.log')).toEqual(['all'])
+    expect(groups('/var/log/postgresql/old/main.log')).toBeUndefined()
+    expect(groups('/var/log/nginx/access.log.1')).toBeUndefined() // rotated
+    expect(groups('/srv/app.log')).toBeUndefined()
   })
 
   it('malformed patterns are reported', () => {

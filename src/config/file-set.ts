@@ -10,7 +10,7 @@
  * names per directory, so one huge directory costs a bounded amount per second.
  */
 import { opendir, stat } from 'node:fs/promises'
-import { isAbsolute, join, resolve, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { loadPicomatch } from './lazy-deps.js'
 import type { FileSpec } from './schema.js'
 
@@ -156,4 +156,18 @@ export async function expand(
     }
   }
   return { named, more }
+}
+
+/**
+ * The entry that names `path` without looking at the disk (a Redis edge serves paths of another
+ * machine): the same path, a pattern matching it, or its directory; the first entry wins.
+ */
+export function specFor(path: string, specs: readonly FileSpec[]): FileSpec | undefined {
+  const abs = resolve(path)
+  return specs.find((s) => {
+    const p = resolve(s.path)
+    if (isPattern(s.path)) return loadPicomatch()(p, PM)(abs) && !isRotated(basename(abs))
+    if (p === abs) return true
+    return dirname(abs) === p && !isRotated(basename(abs))
+  })
 }

@@ -43,6 +43,7 @@ const OPTIONS: Record<string, 'string' | 'int' | 'bool' | 'list'> = {
   port: 'int',
   lines: 'int',
   poll: 'bool',
+  edge: 'bool',
   'token-file': 'string',
   'allowed-hosts': 'list',
   'max-clients': 'int',
