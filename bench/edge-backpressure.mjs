@@ -33,7 +33,7 @@ const { createFileSource } = await import(join(ROOT, 'dist/follow/file-source.js
 const { createEdgeSources, startWatcherPublishing } = await import(
   join(ROOT, 'dist/redis/roles.js')
 )
-const { entrySize } = await import(join(ROOT, 'dist/redis/entry.js'))
+const { entrySize } = await import(join(ROOT, 'dist/redis/protocol.js'))
 
 const dir = mkdtempSync(join(tmpdir(), 'taillight-bench-'))
 const port = await freePort()

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { FollowEvent, LogLine } from '../src/core/types.js'
-import { EdgeSource } from '../src/redis/edge-source.js'
-import { EntryBuilder } from '../src/redis/entry-builder.js'
-import { entrySize, type Entry } from '../src/redis/entry.js'
-import { ReadBudget } from '../src/redis/read-budget.js'
+import { ReadBudget } from '../src/redis/edge/reader.js'
+import { EdgeSource } from '../src/redis/edge/source.js'
+import { entrySize, type Entry } from '../src/redis/protocol.js'
+import { EntryBuilder } from '../src/redis/watcher/numbering.js'
 import { sleep } from './helpers/fs.js'
 import { redisAvailable } from './helpers/redis-server.js'
 import { until } from './helpers/sse.js'
@@ -63,26 +63,26 @@ describe('edge listener credit', () => {
       got.push(e)
       return new Promise<void>((r) => release.push(r))
     })
-    src.seed([all[0]!])
-    src.apply(all.slice(1))
+    src.live.seed([all[0]!])
+    src.live.apply(all.slice(1))
     expect(got.length).toBe(4)
-    expect(src.held).toBe(16)
+    expect(src.live.held).toBe(16)
     expect(src.position().offset).toBe(all[4]!.end)
     let free = false
-    void src.listeners.whenFree().then(() => (free = true))
+    void src.live.listeners.whenFree().then(() => (free = true))
     await sleep(10)
     expect(free).toBe(false)
     release.shift()!()
     await sleep(0)
     expect(free).toBe(true)
-    src.apply()
+    src.live.apply()
     expect(got.length).toBe(5)
-    for (let i = 0; i < 100 && src.held > 0; i++) {
+    for (let i = 0; i < 100 && src.live.held > 0; i++) {
       for (const r of release.splice(0)) r()
       await sleep(0)
-      src.apply()
+      src.live.apply()
     }
-    expect(src.held).toBe(0)
+    expect(src.live.held).toBe(0)
     const texts = got.flatMap((e) => (e.type === 'lines' ? e.lines.map((l) => l.text) : []))
     expect(texts).toEqual(all.slice(1).map((e) => e.lines[0]!.text))
   })
@@ -95,10 +95,10 @@ describe('edge listener credit', () => {
       throw new Error('boom')
     })
     src.subscribe((e) => void (e.type === 'lines' && got.push(e.lines[0]!.text)))
-    src.seed([all[0]!])
-    src.apply(all.slice(1))
+    src.live.seed([all[0]!])
+    src.live.apply(all.slice(1))
     expect(got.length).toBe(3)
-    expect(src.held).toBe(0)
+    expect(src.live.held).toBe(0)
     expect(src.stats.lastError).toMatch(/^ELISTENER: boom/)
   })
 })
@@ -128,12 +128,12 @@ describe.skipIf(!run)('edge backpressure over redis', () => {
       const pub = c.watcher!.pub.publishers[0]!
       await until(() => pub.stats.published > 30, 5000, `publishing (${pub.stats.published})`)
       await sleep(300)
-      expect(pub.stats.published).toBeGreaterThan(src.stats.entries + src.held + 20)
+      expect(pub.stats.published).toBeGreaterThan(src.stats.entries + src.live.held + 20)
       const applied = src.stats.entries
       const events = release.length
       expect(events).toBeLessThanOrEqual(5)
       // One XREAD reply held at most, sized to the byte budget.
-      expect(src.held).toBeLessThanOrEqual(64)
+      expect(src.live.held).toBeLessThanOrEqual(64)
       for (let i = 0; i < 20; i++) sent.push(...c.write(20, `s${i}`))
       await sleep(300)
       expect(src.stats.entries).toBe(applied)

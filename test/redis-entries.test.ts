@@ -4,10 +4,9 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { FollowEvent, LogLine } from '../src/core/types.js'
-import { EntryBuilder } from '../src/redis/entry-builder.js'
-import { decodeEntry, encodeEntry } from '../src/redis/entry.js'
-import { EdgeSource } from '../src/redis/edge-source.js'
-import { compareIds, idAt, parseId } from '../src/redis/keys.js'
+import { EdgeSource } from '../src/redis/edge/source.js'
+import { compareIds, decodeEntry, encodeEntry, idAt, parseId } from '../src/redis/protocol.js'
+import { EntryBuilder } from '../src/redis/watcher/numbering.js'
 
 const cur = (o: number) => `${o}-${o.toString(16).padStart(14, '0')}`
 const lines = (start: number, ...texts: string[]) => {
@@ -38,7 +37,7 @@ describe('redis entries', () => {
     expect(s.id).toBe(idAt(5000, 10))
     const [a] = b.lines(lines(10, 'one', 'two'), [], 0)
     expect(a!.id).toBe(idAt(5000, 18))
-    expect(a).toMatchObject({ p: cur(10), q: cur(10), c: cur(18) })
+    expect(a).toMatchObject({ prevCursor: cur(10), headBefore: cur(10), cursor: cur(18) })
     const r = b.marker({ type: 'rotated', reason: 'renamed', cursor: cur(0) }, 0)
     expect(parseId(r.id).epoch).toBe(5001) // strictly after, even in the same millisecond
     const [p1] = b.lines({ ...lines(18, 'late'), previous: true }, [], 0)
@@ -46,8 +45,8 @@ describe('redis entries', () => {
     const [n] = b.lines(lines(0, 'new'), [], 0)
     const ids = [s, a!, r, p1!, p2!, n!].map((e) => e.id)
     expect([...ids].sort(compareIds)).toEqual(ids)
-    expect(p1).toMatchObject({ t: 'prev', q: cur(0), p: r.c })
-    expect(n).toMatchObject({ q: cur(0), p: p2!.c })
+    expect(p1).toMatchObject({ type: 'prev', headBefore: cur(0), prevCursor: r.cursor })
+    expect(n).toMatchObject({ headBefore: cur(0), prevCursor: p2!.cursor })
     now = 1 // a clock going backwards still moves epochs forward
     const t = b.marker(
       { type: 'truncated', reason: 'size', oldOffset: 4, size: 0, cursor: cur(0) },
@@ -64,11 +63,11 @@ describe('redis entries', () => {
     const src = new EdgeSource('f', '/f', 'k', null as never)
     const got: FollowEvent[] = []
     src.subscribe((e) => void got.push(e))
-    src.seed([all[0]!])
-    src.apply([all[1]!, all[3]!]) // all[2] lost
+    src.live.seed([all[0]!])
+    src.live.apply([all[1]!, all[3]!]) // all[2] lost
     expect(got.map((e) => e.type)).toEqual(['lines', 'truncated', 'lines'])
-    expect(got[1]).toMatchObject({ reason: 'gap', oldOffset: 2, size: 4, cursor: all[2]!.c })
-    expect(src.position().cursor).toBe(all[3]!.c)
+    expect(got[1]).toMatchObject({ reason: 'gap', oldOffset: 2, size: 4, cursor: all[2]!.cursor })
+    expect(src.position().cursor).toBe(all[3]!.cursor)
     expect(src.stats.gaps).toBe(1)
   })
 })

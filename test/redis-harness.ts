@@ -42,7 +42,13 @@ export class Cluster {
 
   async startWatcher(opts: WatcherOptions = {}): Promise<WatcherPublishing> {
     const source = await createFileSource(FILE_ID, this.path, { poll: true, pollMaxMs: 20 })
-    const pub = startWatcherPublishing([source], this.redis.url, { heartbeatMs: 200, ...opts })
+    // A short lease: a restarted watcher (a new owner) takes over within a second.
+    const lease = { ttlMs: 1000 }
+    const pub = startWatcherPublishing([source], this.redis.url, {
+      heartbeatMs: 200,
+      lease,
+      ...opts,
+    })
     this.watcher = { source, pub }
     return pub
   }

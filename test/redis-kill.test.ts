@@ -1,64 +1,23 @@
 /**
  * A real kill -9 of a watcher process mid-stream, then a new process on the same file: the
  * edge gets every line once, in order, with no gap. The watcher runs from an esbuild bundle of
- * the sources (the CLI gains --redis separately; this needs no build of dist/).
+ * the sources (test/helpers/watcher-process.ts; no build of dist/ needed).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { statSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ensureBuilt, killAll, runCli } from './helpers/cli.js'
 import { connectSse, type SseConn } from './helpers/http-sse.js'
 import { redisAvailable } from './helpers/redis-server.js'
 import { until } from './helpers/sse.js'
+import { bundleWatcher, signal, startWatcher } from './helpers/watcher-process.js'
 import { Cluster, record, writer } from './redis-harness.js'
 
 const run = redisAvailable()
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-const ENTRY = `
-import { createFileSource } from './src/follow/file-source.ts'
-import { startWatcherPublishing } from './src/redis/roles.ts'
-const [path, url] = process.argv.slice(2)
-const source = await createFileSource('app.log', path, { poll: true, pollMaxMs: 20 })
-startWatcherPublishing([source], url, { heartbeatMs: 200 })
-process.stdout.write('ready\\n')
-`
-
-async function bundle(dir: string): Promise<string> {
-  const outfile = join(dir, 'watcher.mjs')
-  await build({
-    stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    logLevel: 'silent',
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module';const require = __cr(import.meta.url);",
-    },
-  })
-  return outfile
-}
-
-function startProcess(script: string, c: Cluster): Promise<ChildProcess> {
-  const p = spawn(process.execPath, [script, c.path, c.redis.url], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  return new Promise((resolve, reject) => {
-    p.once('error', reject)
-    p.once('exit', (code) => reject(new Error(`watcher exited with ${code}`)))
-    p.stdout!.once('data', () => resolve(p))
-  })
-}
-
-const kill9 = (p: ChildProcess) =>
-  new Promise<void>((r) => {
-    p.once('exit', () => r())
-    p.kill('SIGKILL')
-  })
+const start = async (script: string, c: Cluster) =>
+  (await startWatcher(script, c.path, c.redis.url)).proc
+const kill9 = (p: ChildProcess) => signal(p, 'SIGKILL')
 
 describe.skipIf(!run)('redis watcher kill -9', () => {
   let c: Cluster
@@ -73,8 +32,8 @@ describe.skipIf(!run)('redis watcher kill -9', () => {
   })
 
   it('kill -9 mid-stream and restart: every line once, in order', async () => {
-    const script = await bundle(c.dir)
-    procs.push(await startProcess(script, c))
+    const script = await bundleWatcher(c.dir)
+    procs.push(await start(script, c))
     const edge = await c.startEdge()
     const src = edge.sources[0]!
     const rec = record(src)
@@ -83,7 +42,7 @@ describe.skipIf(!run)('redis watcher kill -9', () => {
       await until(() => rec.texts().length > 40 * (round + 1), 5000, `lines of round ${round}`)
       await kill9(procs[procs.length - 1]!)
       await new Promise((r) => setTimeout(r, 100))
-      procs.push(await startProcess(script, c))
+      procs.push(await start(script, c))
     }
     await new Promise((r) => setTimeout(r, 100))
     w.stop()

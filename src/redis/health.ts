@@ -1,7 +1,7 @@
 /**
  * @module The Redis part of /health (JSON) and /metrics (Prometheus text) for both roles.
  */
-import type { ConnState } from './conn.js'
+import type { ConnState, RedisConn } from './conn.js'
 
 export interface RedisHealth {
   role: 'watcher' | 'edge'
@@ -11,6 +11,17 @@ export interface RedisHealth {
   lastError: string | null
   reconnects: number
   files: Record<string, unknown>[]
+}
+
+/** The connection part of a role's health; `otherError` when the connection itself is fine. */
+export function connHealth(
+  role: RedisHealth['role'],
+  url: string,
+  conn: RedisConn,
+  otherError: string | null
+): Omit<RedisHealth, 'files'> {
+  const { state, reconnects } = conn
+  return { role, redis: redactUrl(url), state, lastError: conn.lastError ?? otherError, reconnects }
 }
 
 export function redactUrl(url: string): string {

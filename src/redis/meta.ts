@@ -1,14 +1,14 @@
 /**
  * @module Per-file metadata the watcher keeps in Redis, for /api/files and /health on edges.
  *
- * Rewritten on every heartbeat together with the file's membership in the files SET, so a
+ * Rewritten by the leading watcher on every heartbeat together with the file's membership in the files SET, so a
  * Redis that restarted empty is repopulated within one heartbeat, and an edge can tell a
  * watcher that stopped (heartbeat older than a few intervals) from a quiet file.
  */
 import type { LogSource } from '../core/log-source.js'
 import type { BackendName, FollowerState } from '../core/types.js'
 import type { RedisClient } from './conn.js'
-import type { RedisKeys } from './keys.js'
+import type { RedisKeys } from './protocol.js'
 
 export interface FileMeta {
   id: string
@@ -23,13 +23,23 @@ export interface FileMeta {
   hb: number
   heartbeatMs: number
   maxLen: number
+  /** Lease epoch of the watcher writing this, and since when it leads (ms, its clock). */
+  epoch: number
+  since: number
 }
 
 export async function writeMeta(
   client: RedisClient,
   keys: RedisKeys,
   source: LogSource,
-  extra: { watcher: string; heartbeatMs: number; maxLen: number; now: number }
+  extra: {
+    watcher: string
+    heartbeatMs: number
+    maxLen: number
+    now: number
+    epoch: number
+    since: number | null
+  }
 ): Promise<void> {
   const info = source.info()
   const fields: Record<string, string> = {
@@ -43,6 +53,8 @@ export async function writeMeta(
     hb: String(extra.now),
     heartbeatMs: String(extra.heartbeatMs),
     maxLen: String(extra.maxLen),
+    epoch: String(extra.epoch),
+    since: String(extra.since ?? 0),
   }
   // Metadata first: an edge that finds the id in the SET finds its metadata too.
   await client.sendCommand(['HSET', keys.meta(source.id), ...Object.entries(fields).flat()])
@@ -75,6 +87,8 @@ export async function readMeta(
     hb: num('hb'),
     heartbeatMs: num('heartbeatMs') || 2000,
     maxLen: num('maxLen'),
+    epoch: num('epoch'),
+    since: num('since'),
   }
 }
 

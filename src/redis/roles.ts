@@ -7,7 +7,8 @@ export {
   startWatcherPublishing,
   type WatcherOptions,
   type WatcherPublishing,
-} from './watcher-role.js'
-export { createEdgeSources, type EdgeOptions, type EdgeSources } from './edge-role.js'
+} from './watcher/role.js'
+export { createEdgeSources, type EdgeOptions, type EdgeSources } from './edge/role.js'
 export { renderRedisMetrics, type RedisHealth } from './health.js'
-export type { EdgeSource } from './edge-source.js'
+export type { EdgeSource } from './edge/source.js'
+export { entrySize } from './protocol.js'

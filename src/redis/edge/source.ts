@@ -1,41 +1,59 @@
 /**
  * @module EdgeSource: a LogSource fed by a file's Redis stream instead of the file itself.
  *
- * Live state comes from edge-state.ts. History comes from the ring of the current epoch, then
- * XRANGE. Like a FileSource, only cursors of the current generation resume. Raw byte ranges
- * (downloads) are not in the stream, so openRange answers Stale 'gone' (see docs/deploy.md).
+ * Live state is a LiveStream (live.ts); history comes from the ring of the current epoch, then
+ * XRANGE (history.ts). Like a FileSource, only cursors of the current generation resume. Raw
+ * byte ranges (downloads) are not in the stream, so openRange answers Stale 'gone' (see
+ * docs/deploy.md).
  */
-import type { LogSource, Position, Stale } from '../core/log-source.js'
-import type { CursorCheck, FollowerState, LinesResult } from '../core/types.js'
-import type { RedisClient } from './conn.js'
-import { locate, stale, type EntryStore } from './edge-locate.js'
-import { readBackward, readForward } from './edge-read.js'
-import { EdgeState } from './edge-state.js'
-import { offsetOf } from './entry.js'
-import type { FileMeta } from './meta.js'
+import type { LogSource, Position, SourceListener, Stale } from '../../core/log-source.js'
+import type { CursorCheck, FollowerState, LinesResult } from '../../core/types.js'
+import type { RedisClient } from '../conn.js'
+import type { FileMeta } from '../meta.js'
+import { offsetOf } from '../protocol.js'
+import { readBackward, readForward } from './history.js'
+import { LiveStream } from './live.js'
+import { locate, stale, type EntryStore } from './points.js'
 
-export { EdgeStats, type ReaderState } from './edge-state.js'
+export { EdgeStats, type ReaderState } from './live.js'
 
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 
-export class EdgeSource extends EdgeState implements LogSource, EntryStore {
+export class EdgeSource implements LogSource, EntryStore {
+  readonly live: LiveStream
   meta: FileMeta | null = null
   /** Edge clock when the watcher's heartbeat last changed (no cross-host clock comparison). */
   private beatSeen = 0
 
   constructor(
     readonly id: string,
-    path: string,
+    readonly path: string,
     readonly key: string,
     private readonly lookupClient: RedisClient,
     ring: { entries?: number; bytes?: number } = {},
     private readonly now: () => number = Date.now
   ) {
-    super(path, ring)
+    this.live = new LiveStream(path, ring)
+  }
+
+  get stats() {
+    return this.live.stats
+  }
+
+  get ring() {
+    return this.live.ring
   }
 
   lookup(): RedisClient {
     return this.lookupClient
+  }
+
+  subscribe(listener: SourceListener): () => void {
+    return this.live.listeners.add(listener)
+  }
+
+  position(): Position {
+    return { ...this.live.head }
   }
 
   setMeta(m: FileMeta | null): void {
@@ -59,14 +77,14 @@ export class EdgeSource extends EdgeState implements LogSource, EntryStore {
     const why = reader !== 'live' ? `redis ${reader}` : alive ? 'via redis' : 'watcher silent'
     return {
       // Both watcher clocks: the newer of metadata and stream tells the size.
-      size: m && m.hb >= this.stats.lastWatcherTime ? m.size : this.head.offset,
+      size: m && m.hb >= this.stats.lastWatcherTime ? m.size : this.live.head.offset,
       state,
       backend: { backend: m?.backend ?? 'poll', reason: m?.reason ? `${why}; ${m.reason}` : why },
     }
   }
 
   async check(cursor: string): Promise<CursorCheck> {
-    const h = this.head
+    const h = this.live.head
     const r = await locate(this, h.gen, cursor, h.offset)
     if ('stale' in r) return { ok: false, reason: r.reason === 'gone' ? 'stale' : r.reason }
     return { ok: true, offset: offsetOf(cursor) }
@@ -81,7 +99,7 @@ export class EdgeSource extends EdgeState implements LogSource, EntryStore {
   }
 
   readBefore(cursor: string, n: number, maxBytes: number): Promise<LinesResult | Stale> {
-    const h = this.head
+    const h = this.live.head
     return readBackward(this, h.gen, cursor, h.offset, n, maxBytes)
   }
 

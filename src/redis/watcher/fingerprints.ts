@@ -16,9 +16,9 @@ import {
   HEAD_BYTES,
   parseCursor,
   TAIL_BYTES,
-} from '../core/cursor.js'
-import type { LogSource } from '../core/log-source.js'
-import type { LogLine } from '../core/types.js'
+} from '../../core/cursor.js'
+import type { LogSource } from '../../core/log-source.js'
+import type { LogLine } from '../../core/types.js'
 
 export async function lineFingerprints(
   source: LogSource,

@@ -5,13 +5,13 @@
  * published later is reported in health and served after a restart of the edge). Each file gets
  * its own XREAD connection; lookups and metadata polling share one more.
  */
-import { connectRedis, type ConnOptions, type RedisConn } from './conn.js'
-import { startReader, type Reader, type ReaderOptions } from './edge-reader.js'
-import { EdgeSource } from './edge-source.js'
-import { redactUrl, type RedisHealth } from './health.js'
-import { listFiles, readMeta } from './meta.js'
-import { compareIds, redisKeys } from './keys.js'
-import { errorText, readTop } from './stream-io.js'
+import { errorText, readTop } from '../commands.js'
+import { connectRedis, type ConnOptions, type RedisConn } from '../conn.js'
+import { connHealth, redactUrl, type RedisHealth } from '../health.js'
+import { listFiles, readMeta } from '../meta.js'
+import { compareIds, parseId, redisKeys } from '../protocol.js'
+import { startReader, type Reader, type ReaderOptions } from './reader.js'
+import { EdgeSource } from './source.js'
 
 export interface EdgeOptions {
   prefix?: string
@@ -76,10 +76,14 @@ export async function createEdgeSources(url: string, opts: EdgeOptions = {}): Pr
     if (main.state !== 'ready') return
     for (const s of sources) {
       s.setMeta(await readMeta(main.client, keys, s.id))
-      // A stream now older than what we applied was recreated (Redis lost it and the watcher
-      // started over under a clock that went back): read it from the start, as a gap.
+      // A stream now older than what we applied lost its newest entries (a failover to a
+      // replica that lagged, a restart): in the same generation, read on after its top (what
+      // the watcher re-publishes and this edge delivered is skipped, live.ts); a stream begun
+      // again under a clock that went back is read from its start, as a gap.
       const top = await readTop(main.client, s.key)
-      if (top && compareIds(top.id, s.lastId) < 0) s.rewind()
+      if (top && compareIds(top.id, s.stats.lastId) < 0) {
+        s.live.rewind(parseId(top.id).epoch === s.live.head.gen ? top.id : '0-0')
+      }
     }
     for (const id of await listFiles(main.client, keys)) {
       if (!ids.includes(id) && !unserved.includes(id)) unserved.push(id)
@@ -98,17 +102,16 @@ export async function createEdgeSources(url: string, opts: EdgeOptions = {}): Pr
     sources,
     unserved,
     health: () => ({
-      role: 'edge',
-      redis: redactUrl(url),
-      state: main.state,
-      lastError: main.lastError ?? pollError,
-      reconnects: main.reconnects,
+      ...connHealth('edge', url, main, pollError),
       files: sources.map((s) => ({
         id: s.id,
         reader: s.stats.reader,
         lastId: s.stats.lastId,
         entries: s.stats.entries,
         gaps: s.stats.gaps,
+        replayed: s.stats.replayed,
+        leaderEpoch: s.meta?.epoch ?? 0,
+        leaderSince: s.meta?.since ? new Date(s.meta.since).toISOString() : null,
         ringEntries: s.ring.size,
         heartbeatAgeMs: s.heartbeatAge(),
         lastError: s.stats.lastError,

@@ -5,7 +5,7 @@
  * Steps never overlap. kick() wakes an idle loop (new work); back-off is not cut short except
  * by stop(), so a burst of events cannot turn a Redis outage into a busy retry.
  */
-import { backoff } from './conn.js'
+import { backoff } from '../conn.js'
 
 /** 'idle': nothing to do until kick(); false: failed, back off; true: go on. */
 export type StepResult = boolean | 'idle'

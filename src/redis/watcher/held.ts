@@ -1,12 +1,15 @@
 /**
- * @module What a publisher holds for Redis: follower events not numbered yet, then entries not
- * sent yet, within one bound on entries and bytes.
+ * @module What a publisher holds: follower events not numbered yet and entries not sent yet
+ * (within one bound on entries and bytes), and the newest entries it got into Redis.
  *
  * `generation` changes whenever the buffer is dropped, so work that awaited something (a read,
- * an XADD) can tell that what it was working on is gone.
+ * an XADD) can tell that what it was working on is gone. The published tail is where the
+ * stream continues: this process's memory wins over Redis, which may have lost entries
+ * (restart without persistence, failover to a lagging replica); the recent ones are put back
+ * after such a loss, so edges that had not read them yet see no gap.
  */
-import type { FollowEvent } from '../core/types.js'
-import { entrySize, type Entry } from './entry.js'
+import type { FollowEvent } from '../../core/types.js'
+import { compareIds, entrySize, type Entry } from '../protocol.js'
 
 export type PublishedEvent = Extract<
   FollowEvent,
@@ -17,13 +20,12 @@ export const isPublished = (e: FollowEvent): e is PublishedEvent =>
 
 export interface Held {
   e: PublishedEvent
-  /** When the watcher got it (entry field w). */
+  /** When the watcher got it (the entry's watcherTime). */
   at: number
   size: number
 }
 
-const eventSize = (e: PublishedEvent) =>
-  e.type === 'lines' ? entrySize({ lines: e.lines } as Entry) : 200
+const eventSize = (e: PublishedEvent) => (e.type === 'lines' ? entrySize(e) : 200)
 
 export class PublishBuffer {
   inbox: Held[] = []
@@ -71,5 +73,30 @@ export class PublishBuffer {
     this.outq = []
     this.bytes = 0
     this.generation++
+  }
+}
+
+export class PublishedTail {
+  newest: Entry | null = null
+  private recent: Entry[] = []
+
+  constructor(private readonly max = 1024) {}
+
+  add(e: Entry): void {
+    this.newest = e
+    this.recent.push(e)
+    if (this.recent.length > this.max) this.recent.splice(0, this.recent.length >> 1)
+  }
+
+  /** Forgets everything: another watcher may have written since (a lease taken over). */
+  forget(): void {
+    this.newest = null
+    this.recent = []
+  }
+
+  /** The remembered entries Redis lacks, given its newest id (null: the stream is gone). */
+  lost(top: string | null): Entry[] {
+    if (!this.newest || (top !== null && compareIds(top, this.newest.id) >= 0)) return []
+    return this.recent.filter((e) => top === null || compareIds(e.id, top) > 0)
   }
 }

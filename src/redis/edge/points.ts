@@ -6,14 +6,13 @@
  * (cursor c). A cursor resolves only to a point whose cursor string is exactly equal, so a
  * cursor from another file or generation is reported stale, never mapped to the wrong lines.
  */
-import { parseCursor } from '../core/cursor.js'
-import type { Stale } from '../core/log-source.js'
-import type { LogLine } from '../core/types.js'
-import type { RedisClient } from './conn.js'
-import type { EntryRing } from './edge-ring.js'
-import { offsetOf, type Entry } from './entry.js'
-import { formatId, seqAt } from './keys.js'
-import { rangeBackInEpoch, rangeInEpoch } from './stream-io.js'
+import { formatCursor, parseCursor } from '../../core/cursor.js'
+import type { Stale } from '../../core/log-source.js'
+import type { LogLine } from '../../core/types.js'
+import { rangeBackInEpoch, rangeInEpoch } from '../commands.js'
+import type { RedisClient } from '../conn.js'
+import { formatId, offsetOf, seqAt, type Entry } from '../protocol.js'
+import type { EntryRing } from './ring.js'
 
 export interface Point {
   entry: Entry
@@ -33,16 +32,16 @@ export const stale = (reason: Stale['reason']): Stale => ({ stale: true, reason 
 /** Byte offset of point k of an entry. */
 export function pointOffset(e: Entry, k: number): number {
   if (k >= e.lines.length) return e.end
-  return k === 0 ? e.s : (e.lines[k] as LogLine).offset
+  return k === 0 ? e.start : (e.lines[k] as LogLine).offset
 }
 
 /** The cursor at point k, or null when the watcher could not fingerprint it. */
 export function pointCursor(e: Entry, k: number): string | null {
   const n = e.lines.length
-  if (k === n) return offsetOf(e.c) === e.end ? e.c : null // a partial line moves no cursor
-  if (k === 0) return e.q || null
-  const fp = e.fps[k - 1]
-  return fp ? `${(e.lines[k] as LogLine).offset}-${fp}` : null
+  if (k === n) return offsetOf(e.cursor) === e.end ? e.cursor : null // a partial line moves no cursor
+  if (k === 0) return e.headBefore || null
+  const fp = e.fingerprints[k - 1]
+  return fp ? formatCursor((e.lines[k] as LogLine).offset, fp) : null
 }
 
 export async function locate(
@@ -84,7 +83,7 @@ export async function* forward(
   let start = inclusive ? from : `(${from}`
   for (;;) {
     const page = await rangeInEpoch(store.lookup(), store.key, epoch, start, PAGE)
-    for (const e of page) if (e.t !== 'prev') yield e
+    for (const e of page) if (e.type !== 'prev') yield e
     if (page.length < PAGE) return
     start = `(${(page[page.length - 1] as Entry).id}`
   }
@@ -103,7 +102,7 @@ export async function* backward(store: EntryStore, epoch: number, e: Entry): Asy
   }
   for (;;) {
     const page = await rangeBackInEpoch(store.lookup(), store.key, epoch, before, PAGE)
-    for (const x of page) if (x.t !== 'prev') yield x
+    for (const x of page) if (x.type !== 'prev') yield x
     if (page.length < PAGE) return
     before = (page[page.length - 1] as Entry).id
   }

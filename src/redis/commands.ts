@@ -1,22 +1,27 @@
 /**
- * @module The few stream commands both roles use, as raw RESP2 arrays.
+ * @module The stream commands both roles send, as raw arrays, and the fenced append.
  *
  * sendCommand keeps the replies in the shape Redis documents ([id, [field, value, ...]]), with
- * no client-side transformation to depend on across client versions.
+ * no client-side transformation to depend on across client versions. Appends go through one
+ * Lua script that checks the lease epoch and XADDs in the same atomic step, so a watcher that
+ * lost its lease (paused past the TTL, partitioned) cannot write, whatever its clock says.
  */
 import type { RedisClient } from './conn.js'
-import { decodeEntry, encodeEntry, type Entry } from './entry.js'
-import { formatId, MAX_SEQ } from './keys.js'
+import { decodeEntry, encodeEntry, formatId, MAX_SEQ, type Entry } from './protocol.js'
 
 type RawEntry = [string, string[]]
 
 const decodeAll = (raw: unknown): Entry[] =>
   ((raw as RawEntry[] | null) ?? []).map(([id, f]) => decodeEntry(id, f))
 
+/** The newest `count` entries, newest first. */
+export async function readNewest(client: RedisClient, key: string, count: number) {
+  return decodeAll(await client.sendCommand(['XREVRANGE', key, '+', '-', 'COUNT', String(count)]))
+}
+
 /** The newest entry of a stream, or null when it is empty or missing. */
 export async function readTop(client: RedisClient, key: string): Promise<Entry | null> {
-  const r = decodeAll(await client.sendCommand(['XREVRANGE', key, '+', '-', 'COUNT', '1']))
-  return r[0] ?? null
+  return (await readNewest(client, key, 1))[0] ?? null
 }
 
 /** Entries of `epoch` from id `from` (inclusive, or exclusive with a leading '('), oldest first. */
@@ -44,12 +49,7 @@ export async function rangeBackInEpoch(
   return decodeAll(r)
 }
 
-/** Newest `count` entries, newest first. */
-export async function readNewest(client: RedisClient, key: string, count: number) {
-  return decodeAll(await client.sendCommand(['XREVRANGE', key, '+', '-', 'COUNT', String(count)]))
-}
-
-/** Blocks until entries after `lastId` arrive (null after `blockMs`). */
+/** Blocks until entries after `lastId` arrive ([] after `blockMs`). */
 export async function readAfter(
   client: RedisClient,
   key: string,
@@ -68,40 +68,54 @@ export async function readAfter(
   return decodeAll(entries ?? null)
 }
 
+/** KEYS: stream, epoch. ARGV: epoch, maxLen, id, fields... */
+const APPEND = `local e = redis.call('GET', KEYS[2])
+if e ~= ARGV[1] then return redis.error_reply('FENCED lease epoch is ' .. tostring(e) .. ', not ' .. ARGV[1]) end
+return redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], ARGV[3], unpack(ARGV, 4))`
+
+export interface Fence {
+  /** The epoch key and the epoch this watcher was elected with. */
+  key: string
+  epoch: number
+}
+
 const isDuplicate = (err: unknown) => /equal or smaller/i.test((err as Error)?.message ?? '')
+export const isFenced = (err: unknown) => /^FENCED/.test((err as Error)?.message ?? '')
 
 /**
- * XADDs entries in order, pipelined (node-redis writes the commands of one tick together).
+ * Appends entries in order, pipelined (node-redis writes the commands of one tick together).
  * Stops at the first failure and says how many went in. An id Redis rejects as "equal or
  * smaller" counts as published if the stream holds it (an earlier attempt whose reply was
  * lost); otherwise it can never be added and is counted in `skipped` (edges see the gap).
  */
-export async function xaddAll(
+export async function appendAll(
   client: RedisClient,
   key: string,
   maxLen: number,
+  fence: Fence,
   entries: readonly Entry[]
-): Promise<{ sent: number; skipped: number; error: string | null }> {
-  const trim = ['MAXLEN', '~', String(maxLen)]
+): Promise<{ sent: number; skipped: number; error: string | null; fenced: boolean }> {
+  const head = ['EVAL', APPEND, '2', key, fence.key, String(fence.epoch), String(maxLen)]
   const replies = await Promise.allSettled(
-    entries.map((e) => client.sendCommand(['XADD', key, ...trim, e.id, ...encodeEntry(e)]))
+    entries.map((e) => client.sendCommand([...head, e.id, ...encodeEntry(e)]))
   )
   let sent = 0
   let skipped = 0
   for (const [i, r] of replies.entries()) {
     if (r.status === 'rejected') {
-      if (!isDuplicate(r.reason)) return { sent, skipped, error: errorText(r.reason) }
+      const fenced = isFenced(r.reason)
+      if (!isDuplicate(r.reason)) return { sent, skipped, error: errorText(r.reason), fenced }
       const id = (entries[i] as Entry).id
       try {
         const held = (await client.sendCommand(['XRANGE', key, id, id])) as RawEntry[]
         if (held.length === 0) skipped++
       } catch (err) {
-        return { sent, skipped, error: errorText(err) }
+        return { sent, skipped, error: errorText(err), fenced: false }
       }
     }
     sent++
   }
-  return { sent, skipped, error: null }
+  return { sent, skipped, error: null, fenced: false }
 }
 
 export function errorText(err: unknown): string {

@@ -1,36 +1,41 @@
 /**
  * @module FilePublisher: the watcher side of one file. Follower events become stream entries.
  *
- * One loop per file does everything in order: recover (where does the stream continue?),
- * number the held events, XADD them in pipelined batches. Redis being away never stops the
- * follower: events are held up to a bound (entries and bytes); past it the held copies are
- * dropped and the position noted, and recovery later reads those lines back from the file
- * (recover.ts): an outage costs bounded memory and loses nothing the file still has. Ids are
- * deterministic, so a retry never doubles an entry.
+ * Only the lease holder publishes (lease.ts); a standby follows the file and holds nothing.
+ * On election the publisher starts from a position taken in that tick and first works out
+ * where the stream continues (recover.ts: the newest entry in Redis or in this process's
+ * memory, whichever is newer, then the file up to the position): a takeover continues the
+ * stream exactly, nothing lost and nothing twice. One loop per file does everything in order:
+ * recover, number the held events, append them in pipelined batches. Redis being away never
+ * stops the follower: events are held up to a bound; past it the held copies are dropped and
+ * recovery later reads those lines back from the file. Ids are deterministic, so a retry
+ * never doubles an entry.
  */
-import type { LogSource, Position } from '../core/log-source.js'
-import type { FollowEvent } from '../core/types.js'
-import type { RedisConn } from './conn.js'
-import { EntryBuilder } from './entry-builder.js'
-import { lineFingerprints } from './line-fingerprints.js'
-import { isPublished, PublishBuffer } from './publish-buffer.js'
-import { PublishedTail } from './published-tail.js'
-import { PublisherStats, resolvePublisherOptions } from './publisher-options.js'
-import type { PublisherOptions } from './publisher-options.js'
+import type { LogSource, Position } from '../../core/log-source.js'
+import type { FollowEvent } from '../../core/types.js'
+import { appendAll, errorText, readTop } from '../commands.js'
+import type { RedisConn } from '../conn.js'
+import { lineFingerprints } from './fingerprints.js'
+import { isPublished, PublishBuffer, PublishedTail } from './held.js'
+import { Lease } from './lease.js'
+import { EntryBuilder } from './numbering.js'
+import { PublisherStats, resolvePublisherOptions, type PublisherOptions } from './options.js'
 import { recoverEntries } from './recover.js'
 import { RetryLoop, sleep, type StepResult } from './retry-loop.js'
-import { errorText, readTop, xaddAll } from './stream-io.js'
 
 export class FilePublisher {
   readonly stats = new PublisherStats()
+  readonly lease: Lease
   private readonly o: ReturnType<typeof resolvePublisherOptions>
   private readonly key: string
   private readonly builder: EntryBuilder
   private readonly buf: PublishBuffer
   private readonly tail: PublishedTail
-  /** Set while the stream's continuation must be worked out (start, dropped buffer). */
-  private baseline: Position | null
+  /** Set while the stream's continuation must be worked out (election, dropped buffer). */
+  private baseline: Position | null = null
   private seenReconnects = 0
+  /** The position at start: a stream begun by this process has the file up to here as seed. */
+  private seedUntil: Position | null
   private readonly unsubscribe: () => void
   private readonly loop: RetryLoop
 
@@ -40,13 +45,15 @@ export class FilePublisher {
     options: PublisherOptions = {}
   ) {
     this.o = resolvePublisherOptions(options)
-    this.key = this.o.keys.stream(source.id)
+    const keys = this.o.keys
+    this.key = keys.stream(source.id)
     this.builder = new EntryBuilder(this.o.now)
     this.tail = new PublishedTail(this.o.reseedEntries)
     this.buf = new PublishBuffer(this.o.maxBufferEntries, this.o.maxBufferBytes)
-    // Same tick: every event delivered from here on starts at or after this position.
+    this.seedUntil = source.position()
     this.unsubscribe = source.subscribe((e) => this.onEvent(e))
-    this.baseline = source.position()
+    const leaseKeys = { lease: keys.lease(source.id), epoch: keys.epoch(source.id) }
+    this.lease = new Lease(conn, leaseKeys, (leader) => this.onLeader(leader), this.o.lease)
     const onError = (err: unknown) => {
       this.stats.lastError = errorText(err)
       if ((err as { code?: string }).code === 'E_SEQ_ORDER') this.rebase()
@@ -64,10 +71,20 @@ export class FilePublisher {
       await sleep(10)
     this.unsubscribe()
     await this.loop.stop()
+    await this.lease.close()
+  }
+
+  private onLeader(leader: boolean): void {
+    this.buf.clear()
+    // Same tick as the subscription's deliveries: every event from here on starts at or after
+    // this position, and recovery reads the file up to it.
+    this.baseline = leader ? this.source.position() : null
+    this.seenReconnects = -1 // check what Redis lacks before the first append
+    this.loop.kick()
   }
 
   private onEvent(e: FollowEvent): void {
-    if (!isPublished(e)) return // state only: the metadata heartbeat carries it
+    if (!this.lease.leader || !isPublished(e)) return // state only: the heartbeat carries it
     if (!this.buf.add(e, this.o.now())) this.rebase()
     this.loop.kick()
   }
@@ -80,6 +97,7 @@ export class FilePublisher {
   }
 
   private step(): Promise<StepResult> {
+    if (!this.lease.leader) return Promise.resolve('idle')
     // Sending first: recovery reads its next chunk only once the previous one is in Redis.
     if (this.buf.outq.length) return this.send()
     if (this.baseline) return this.recover(this.baseline)
@@ -97,13 +115,14 @@ export class FilePublisher {
       builder: this.builder,
       published: this.tail.newest,
       baseline,
+      seedUntil: this.seedUntil,
       pageBytes: this.o.pageBytes,
       chunkBytes: this.o.maxBufferBytes / 4,
       now: this.o.now,
     })
     if (gen !== this.buf.generation) return true // dropped meanwhile: recover again
-    if (done) this.baseline = null
-    if (entries.some((e) => e.t === 'reset')) this.stats.resets++
+    if (done) [this.baseline, this.seedUntil] = [null, null]
+    if (entries.some((e) => e.type === 'reset')) this.stats.resets++
     for (const e of entries) this.buf.hold(e)
     return true
   }
@@ -130,17 +149,22 @@ export class FilePublisher {
     const gen = this.buf.generation
     if (this.conn.reconnects !== this.seenReconnects) await this.reseed()
     const batch = this.buf.outq.slice(0, this.o.batch)
-    const r = await xaddAll(this.conn.client, this.key, this.o.maxLen, batch)
+    const fence = { key: this.o.keys.epoch(this.source.id), epoch: this.lease.epoch }
+    const r = await appendAll(this.conn.client, this.key, this.o.maxLen, fence, batch)
     for (const e of batch.slice(0, r.sent)) this.tail.add(e)
     this.stats.published += r.sent
     this.stats.lastId = this.tail.newest?.id ?? ''
     this.stats.skipped += r.skipped
     if (gen === this.buf.generation) this.buf.sent(r.sent)
     if (r.error) this.stats.lastError = r.error
+    if (r.fenced) {
+      this.stats.fenced++
+      this.lease.lost() // steps down: drops what is held, the new leader re-reads the file
+    }
     return r.error === null
   }
 
-  /** After a reconnect: put back what Redis lost of our newest entries. */
+  /** After a reconnect or an election: put back what Redis lost of our newest entries. */
   private async reseed(): Promise<void> {
     const top = await readTop(this.conn.client, this.key)
     this.seenReconnects = this.conn.reconnects

@@ -5,7 +5,7 @@
  * increase, so a cursor is found by binary search on its offset. Most resumes after a blip or
  * an edge switch hit this ring and cost Redis nothing; older cursors go to XRANGE.
  */
-import { entrySize, type Entry } from './entry.js'
+import { entrySize, type Entry } from '../protocol.js'
 
 export class EntryRing {
   epoch = 0
@@ -59,7 +59,7 @@ export class EntryRing {
   /** Index of the first entry ending at or after `offset`; -1 when the ring does not cover it. */
   covering(offset: number): number {
     const first = this.items[0]
-    if (!first || offset < first.s) return -1
+    if (!first || offset < first.start) return -1
     let lo = 0
     let hi = this.items.length
     while (lo < hi) {

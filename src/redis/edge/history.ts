@@ -5,8 +5,8 @@
  * a walk that meets a hole (entries trimmed, a chain that does not link, the start of what the
  * stream holds) answers Stale instead of returning fewer lines as if that were all.
  */
-import type { Position, Stale } from '../core/log-source.js'
-import type { LinesResult, LogLine } from '../core/types.js'
+import type { Position, Stale } from '../../core/log-source.js'
+import type { LinesResult, LogLine } from '../../core/types.js'
 import {
   after,
   backward,
@@ -16,8 +16,7 @@ import {
   stale,
   type EntryStore,
   type Point,
-} from './edge-locate.js'
-import type { Entry } from './entry.js'
+} from './points.js'
 
 /** Lines from `cursor` up to `until` (a head position of its epoch), about maxBytes of them. */
 export async function readForward(
@@ -52,7 +51,7 @@ export async function readForward(
     }
     if (lastOffset >= until.offset || (bytes >= maxBytes && kept === lines.length)) break
     const n = await next.next()
-    if (n.done || n.value.q !== e.c) return stale('stale')
+    if (n.done || n.value.headBefore !== e.cursor) return stale('stale')
     e = n.value
     k = 0
   }
@@ -90,7 +89,7 @@ export async function readBackward(
     }
     if (full || taken.length >= n || bytes >= maxBytes) break
     const p = await prev.next()
-    if (p.done || p.value.c !== e.q) break // the stream holds nothing older here
+    if (p.done || p.value.cursor !== e.headBefore) break // the stream holds nothing older here
     e = p.value
     k = e.lines.length
   }
@@ -107,5 +106,3 @@ export async function readBackward(
   const first = pointCursor(oldest.entry, oldest.k) as string
   return { lines, first, last: cursor, more: pointOffset(oldest.entry, oldest.k) > 0 }
 }
-
-export type { Entry }

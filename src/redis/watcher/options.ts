@@ -1,7 +1,9 @@
 /**
- * @module Options, defaults and counters of the watcher's publisher.
+ * @module What a watcher can be told (retention, bounds, batch and page sizes, the lease) and
+ * what each file's publisher counts for /health and /metrics.
  */
-import { redisKeys, type RedisKeys } from './keys.js'
+import { redisKeys, type RedisKeys } from '../protocol.js'
+import type { LeaseOptions } from './lease.js'
 
 export interface PublisherOptions {
   keys?: RedisKeys
@@ -10,13 +12,14 @@ export interface PublisherOptions {
   /** Held for Redis at most (entries / bytes, default 100,000 / 64 MiB); past it, re-read later. */
   maxBufferEntries?: number
   maxBufferBytes?: number
-  /** XADDs per pipelined batch (default 256). */
+  /** Appends per pipelined batch (default 256). */
   batch?: number
   /** Bytes per readAfter page when recovering from the file (default 256 KiB). */
   pageBytes?: number
   /** Published entries remembered to put back after Redis lost them (default 1,024). */
   reseedEntries?: number
   maxBackoffMs?: number
+  lease?: LeaseOptions
   now?: () => number
 }
 
@@ -30,6 +33,7 @@ export function resolvePublisherOptions(o: PublisherOptions) {
     pageBytes: o.pageBytes ?? 256 * 1024,
     reseedEntries: o.reseedEntries ?? 1024,
     maxBackoffMs: o.maxBackoffMs ?? 5000,
+    lease: o.lease ?? {},
     now: o.now ?? Date.now,
   }
 }
@@ -45,6 +49,8 @@ export class PublisherStats {
   skipped = 0
   /** Entries put back after Redis came back without them. */
   reseeded = 0
+  /** Appends Redis refused because another watcher was elected since (FENCED). */
+  fenced = 0
   lastId = ''
   lastError: string | null = null
 }

@@ -1,21 +1,22 @@
 /**
  * @module The watcher role: publish every followed file to Redis, next to its own HTTP server.
  *
- * One Redis connection for all files (XADDs pipeline well; per-file order is kept by each
- * publisher's single loop), one FilePublisher per file, and a heartbeat that rewrites each
- * file's metadata and files-SET membership (state changes are written at once).
+ * One Redis connection for all files (appends pipeline well; per-file order is kept by each
+ * publisher's single loop), one FilePublisher per file with its own lease (several watchers
+ * may follow the same files: one leads per file, the others stand by), and a heartbeat that
+ * rewrites each led file's metadata and files-SET membership (state changes at once).
  */
-import type { LogSource } from '../core/log-source.js'
-import { connectRedis, type ConnOptions, type RedisConn } from './conn.js'
-import { redisKeys } from './keys.js'
-import { writeMeta } from './meta.js'
+import type { LogSource } from '../../core/log-source.js'
+import { errorText } from '../commands.js'
+import { connectRedis, type ConnOptions, type RedisConn } from '../conn.js'
+import { connHealth, type RedisHealth } from '../health.js'
+import { writeMeta } from '../meta.js'
+import { redisKeys } from '../protocol.js'
+import type { PublisherOptions } from './options.js'
 import { FilePublisher } from './publisher.js'
-import type { PublisherOptions } from './publisher-options.js'
-import { redactUrl, type RedisHealth } from './health.js'
-import { errorText } from './stream-io.js'
 
 export interface WatcherOptions extends Omit<PublisherOptions, 'keys'> {
-  /** Key prefix (default 'taillight'); one watcher per prefix. */
+  /** Key prefix (default 'taillight'). */
   prefix?: string
   /** Metadata refresh period (default 2,000 ms). */
   heartbeatMs?: number
@@ -47,7 +48,10 @@ export function startWatcherPublishing(
   const beat = () => {
     if (conn.state !== 'ready') return
     const extra = { watcher: opts.watcherUrl ?? '', heartbeatMs, maxLen, now: Date.now() }
-    Promise.all(sources.map((s) => writeMeta(conn.client, keys, s, extra))).then(
+    // Only the leader speaks for a file: a standby's view would flap the edges' state.
+    const led = publishers.filter((p) => p.lease.holds)
+    const lead = (p: FilePublisher) => ({ ...extra, epoch: p.lease.epoch, since: p.lease.since })
+    Promise.all(led.map((p) => writeMeta(conn.client, keys, p.source, lead(p)))).then(
       () => (metaError = null),
       (err: unknown) => (metaError = errorText(err))
     )
@@ -65,14 +69,15 @@ export function startWatcherPublishing(
     conn,
     publishers,
     health: () => ({
-      role: 'watcher',
-      redis: redactUrl(url),
-      state: conn.state,
-      lastError: conn.lastError ?? metaError,
-      reconnects: conn.reconnects,
+      ...connHealth('watcher', url, conn, metaError),
       files: publishers.map((p) => ({
         id: p.source.id,
+        leader: p.lease.leader,
+        since: p.lease.since === null ? null : new Date(p.lease.since).toISOString(),
+        epoch: p.lease.epoch,
+        elections: p.lease.elections,
         ...p.stats,
+        lastError: p.stats.lastError ?? p.lease.lastError,
         held: p.held.entries,
         heldBytes: p.held.bytes,
       })),
