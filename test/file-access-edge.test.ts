@@ -3,20 +3,16 @@
  * `--edge --config` gives them groups by path, and two JWT users (keys from a JWKS on
  * loopback) see different /api/files there, the other's id being 404 on every route.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, killAll, runCli } from './helpers/cli.js'
+import { startJwks, type Jwks } from './helpers/jwks.js'
 import { RedisServer, redisAvailable } from './helpers/redis-server.js'
 
 const run = redisAvailable()
-let jwks: Server
-let jwksUrl = ''
-let priv: CryptoKey
+let jwks: Jwks | undefined
 let dir = ''
 let redis: RedisServer | undefined
 
@@ -24,31 +20,16 @@ beforeAll(async () => {
   if (!run) return
   await ensureBuilt()
   dir = mkdtempSync(join(tmpdir(), 'tl-edge-access-'))
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
-  priv = privateKey
-  const pub: JWK = { ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES256' }
-  jwks = createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json')
-    res.end(JSON.stringify({ keys: [pub] }))
-  })
-  await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r))
-  jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`
+  jwks = await startJwks()
   redis = await RedisServer.start()
 }, 200_000)
 afterEach(killAll)
 afterAll(async () => {
-  if (!run) return
   await redis?.down()
-  await new Promise<void>((r) => jwks.close(() => r()))
-  rmSync(dir, { recursive: true, force: true })
+  await jwks?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
 })
-
-const sign = (sub: string, groups: string[]) =>
-  new SignJWT({ sub, groups })
-    .setProtectedHeader({ alg: 'ES256', kid: 'k' })
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(priv)
+const sign = (sub: string, groups: string[]) => (jwks as Jwks).sign(sub, groups)
 
 describe.skipIf(!run)('per-file access on a Redis edge', () => {
   it('the edge applies the groups its config gives the published paths', async () => {
@@ -62,7 +43,7 @@ describe.skipIf(!run)('per-file access on a Redis edge', () => {
     const config = join(dir, 'edge.yml')
     writeFileSync(
       config,
-      `redis: ${url}\nedge: true\nport: 0\nauth:\n  jwks: ${jwksUrl}\n` +
+      `redis: ${url}\nedge: true\nport: 0\nauth:\n  jwks: ${(jwks as Jwks).url}\n` +
         `files:\n  - path: ${web}\n    groups: [web]\n  - path: ${dir}/d*.log\n    groups: [db]\n`
     )
     const edge = runCli(['--config', config])

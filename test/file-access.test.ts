@@ -3,36 +3,18 @@
  * see different /api/files, and the other's files are 404 on every route, with the very body
  * of an unknown id; the static token sees everything; /health lists no restricted file.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type Taillight } from '../src/server/app.js'
 import { jwtVerifier } from '../src/server/jwt-auth.js'
 import { FakeSource } from './helpers/fake-source.js'
+import { startJwks, type Jwks } from './helpers/jwks.js'
 
-let jwks: Server
-let jwksUrl = ''
-let priv: CryptoKey
+let jwks: Jwks
 beforeAll(async () => {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
-  priv = privateKey
-  const pub: JWK = { ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES256' }
-  jwks = createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json')
-    res.end(JSON.stringify({ keys: [pub] }))
-  })
-  await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r))
-  jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`
+  jwks = await startJwks()
 })
-afterAll(() => new Promise<void>((r) => jwks.close(() => r())))
-
-const sign = (sub: string, groups: string[]) =>
-  new SignJWT({ sub, groups })
-    .setProtectedHeader({ alg: 'ES256', kid: 'k' })
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(priv)
+afterAll(() => jwks.close())
+const sign = (sub: string, groups: string[]) => jwks.sign(sub, groups)
 
 let apps: Taillight[] = []
 afterEach(() => {
@@ -51,7 +33,7 @@ function app(): Taillight {
     ]),
     version: '1',
     token: 'static-token',
-    jwt: jwtVerifier({ jwksUrl, jwksCooldownMs: 0 }),
+    jwt: jwtVerifier({ jwksUrl: jwks.url, jwksCooldownMs: 0 }),
   })
   apps.push(t)
   return t
@@ -120,6 +102,30 @@ describe('per-file access', () => {
     const metrics = (await get(t, await sign('alice', ['web']), '/metrics')).body as string
     expect(metrics).toContain('"web"')
     expect(metrics).not.toContain('"db"')
+  })
+
+  it('new groups end the file’s open streams; a client that may no longer see it gets 404', async () => {
+    const t = app()
+    const alice = await sign('alice', ['web'])
+    const res = await t.app.request('/events?file=web', {
+      headers: { authorization: `Bearer ${alice}`, accept: 'text/event-stream' },
+    })
+    expect(res.status).toBe(200)
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+    let text = ''
+    for (let i = 0; i < 20 && !text.includes('event: init'); i++) {
+      text += new TextDecoder().decode((await reader.read()).value)
+    }
+    expect(text).toContain('event: init')
+    const hub = t.files.get('web')?.hub
+    t.registry.update('web', { groups: ['web'] }) // the same groups: the same streams go on
+    expect(t.files.get('web')?.hub).toBe(hub)
+    expect(hub?.size).toBe(1)
+    t.registry.update('web', { groups: ['ops'] })
+    let done = false
+    for (let i = 0; i < 100 && !done; i++) done = (await reader.read()).done
+    expect(done).toBe(true)
+    expect((await get(t, alice, '/events?file=web')).status).toBe(404)
   })
 
   it('changed groups apply to the next request', async () => {

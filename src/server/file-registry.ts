@@ -37,11 +37,19 @@ export class FileRegistry {
     this.files.set(source.id, withMeta(entry, meta))
   }
 
-  /** New groups or lines for a served file; false when the id is not served. */
+  /**
+   * New groups or lines for a served file; false when the id is not served. New groups end
+   * the file's streams (a fresh broadcaster takes over): each client reconnects with its
+   * cursor and is let back in only if it may still see the file.
+   */
   update(id: string, meta: FileMeta): boolean {
     const f = this.files.get(id)
     if (!f) return false
-    this.files.set(id, withMeta({ source: f.source, hub: f.hub }, meta))
+    const same = (f.groups ?? []).join('\0') === (meta.groups ?? []).join('\0')
+    const regrouped = !same || (f.groups === undefined) !== (meta.groups === undefined)
+    const hub = regrouped ? this.hubFor(f.source) : f.hub
+    this.files.set(id, withMeta({ source: f.source, hub }, meta))
+    if (regrouped) f.hub.close()
     return true
   }
 
