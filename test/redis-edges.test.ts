@@ -5,6 +5,7 @@
  */
 import { appendFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { renderRedisMetrics } from '../src/redis/roles.js'
 import { redisAvailable } from './helpers/redis-server.js'
 import { until } from './helpers/sse.js'
 import { appOf, Cluster, sseClient } from './redis-harness.js'
@@ -48,6 +49,16 @@ describe.skipIf(!run)('redis edges', () => {
     expect(await src.check('nope')).toEqual({ ok: false, reason: 'malformed' })
     expect(src.info().state).toBe('following')
     expect(edge.health().files[0]).toMatchObject({ id: 'app.log', reader: 'live', gaps: 0 })
+    // Who leads, and since when, on both sides.
+    const w = c.watcher!.pub.health().files[0]!
+    expect(w).toMatchObject({ leader: true, epoch: 1, elections: 1 })
+    expect(Date.parse(String(w.since))).toBeGreaterThan(Date.now() - 60_000)
+    const wm = renderRedisMetrics(c.watcher!.pub.health())
+    expect(wm).toContain('taillight_redis_leader{role="watcher",file="app.log"} 1')
+    expect(wm).toContain('taillight_redis_lease_epoch{role="watcher",file="app.log"} 1')
+    await until(() => edge.health().files[0]!.leaderEpoch === 1, 2000, 'edge sees the leader')
+    const em = renderRedisMetrics(edge.health())
+    expect(em).toContain('taillight_redis_leader_epoch{role="edge",file="app.log"} 1')
   })
 
   for (const mode of ['rings', 'redis'] as const) {

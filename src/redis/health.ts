@@ -51,6 +51,28 @@ export function renderRedisMetrics(h: RedisHealth): string {
     [`{${role}}`, h.reconnects],
   ])
   if (h.role === 'watcher') {
+    metric('leader', 'gauge', 'This watcher holds the lease of the file (1) or stands by (0).', [
+      ...perFile('leader'),
+    ])
+    metric('lease_epoch', 'gauge', 'Lease epoch this watcher was last elected with.', [
+      ...perFile('epoch'),
+    ])
+    const since = h.files.map((f): [string, unknown] => [
+      `{${role},file="${label(String(f.id))}"}`,
+      f.since ? Date.parse(String(f.since)) / 1000 : 0,
+    ])
+    metric(
+      'leader_since_seconds',
+      'gauge',
+      'Unix time this watcher became leader (0: standby).',
+      since
+    )
+    metric(
+      'fenced_total',
+      'counter',
+      'Appends refused: another watcher was elected.',
+      perFile('fenced')
+    )
     metric('published_total', 'counter', 'Stream entries published.', perFile('published'))
     metric('held_entries', 'gauge', 'Entries waiting for Redis.', perFile('held'))
     metric('held_bytes', 'gauge', 'Bytes waiting for Redis.', perFile('heldBytes'))
@@ -69,6 +91,18 @@ export function renderRedisMetrics(h: RedisHealth): string {
   } else {
     metric('entries_total', 'counter', 'Stream entries applied.', perFile('entries'))
     metric('gaps_total', 'counter', 'Holes found in the stream (clients told).', perFile('gaps'))
+    metric(
+      'leader_epoch',
+      'gauge',
+      'Lease epoch of the watcher leading the file.',
+      perFile('leaderEpoch')
+    )
+    metric(
+      'replayed_total',
+      'counter',
+      'Re-published entries skipped or cut (no duplicate).',
+      perFile('replayed')
+    )
     metric('ring_entries', 'gauge', 'Entries in the edge ring.', perFile('ringEntries'))
     metric(
       'watcher_heartbeat_age_seconds',
