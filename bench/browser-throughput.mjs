@@ -11,7 +11,7 @@ import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { numberArg, parseArgs } from './lib/args.mjs'
-import { FRAME_PROBE, chromiumPath, launchChromium } from './lib/chromium.mjs'
+import { FRAME_PROBE, chromiumPath, launchChromium, waitForLine } from './lib/chromium.mjs'
 import { ROOT, startCli } from './lib/cli-server.mjs'
 
 const args = parseArgs(process.argv.slice(2))
@@ -63,11 +63,7 @@ await new Promise((resolve) => {
 const writeSeconds = (Date.now() - started) / 1000
 const lastLine = `request ${total - 1} `
 const caughtUp = Date.now()
-await page.waitForFunction(
-  `Array.from(document.querySelectorAll('[data-testid="line"]')).some((e) => e.textContent.includes(${JSON.stringify(lastLine)}))`,
-  undefined,
-  { timeout: 30_000, polling: 50 }
-)
+await waitForLine(page, lastLine, { timeout: 30_000 })
 const lagMs = Date.now() - caughtUp
 const m = await page.evaluate(`(() => {
   const f = window.__frames.slice().sort((a, b) => a - b)

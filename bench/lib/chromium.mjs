@@ -49,3 +49,19 @@ export const FRAME_STATS = `(() => {
   const q = (p) => f[Math.min(f.length - 1, Math.floor(p * f.length))]
   return { frames: f.length, p50: q(0.5), p99: q(0.99), max: f[f.length - 1] }
 })()`
+
+/**
+ * Resolves once a `[data-testid="line"]` row's text includes `text` (starts with it, with
+ * `startsWith`). The predicate is a function, not a string: the page's Content-Security-Policy
+ * forbids string evaluation, and Playwright evaluates a string predicate with `new Function`.
+ */
+export function waitForLine(page, text, { timeout, startsWith = false }) {
+  return page.waitForFunction(
+    ([t, sw]) =>
+      Array.from(globalThis.document.querySelectorAll('[data-testid="line"]')).some((e) =>
+        sw ? e.textContent.startsWith(t) : e.textContent.includes(t)
+      ),
+    [text, startsWith],
+    { timeout, polling: 50 }
+  )
+}
