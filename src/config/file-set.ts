@@ -54,8 +54,11 @@ export function isRotated(name: string): boolean {
   )
 }
 
-/** Regular files (following symlinks) among the names of a directory, in name order. */
-async function filesIn(dir: string, keep: (name: string) => boolean): Promise<string[]> {
+/**
+ * Names in a directory that `keep` accepts, as paths in name order, not yet checked to be
+ * regular files: expand stats only as many as it may follow.
+ */
+async function namesIn(dir: string, keep: (name: string) => boolean): Promise<string[]> {
   const names: string[] = []
   try {
     const d = await opendir(dir, { bufferSize: 256 })
@@ -67,13 +70,11 @@ async function filesIn(dir: string, keep: (name: string) => boolean): Promise<st
   } catch {
     return [] // gone or unreadable now: the next scan tries again
   }
-  names.sort()
-  const out: string[] = []
-  for (const n of names) {
-    const st = await stat(join(dir, n)).catch(() => undefined)
-    if (st?.isFile()) out.push(join(dir, n))
-  }
-  return out
+  return names.sort().map((n) => join(dir, n))
+}
+
+async function isFile(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => undefined))?.isFile() ?? false
 }
 
 async function isDir(p: string): Promise<boolean> {
@@ -89,22 +90,18 @@ async function matchPattern(pattern: string): Promise<string[]> {
     const last = i === segs.length - 1
     if (!MAGIC.test(seg)) {
       dirs = dirs.map((d) => join(d, seg))
-      if (last) return (await Promise.all(dirs.map((d) => filesOnly(d)))).flat()
+      if (last) return dirs
       continue
     }
     const match = loadPicomatch()(seg, PM)
     const next: string[] = []
     for (const d of dirs) {
-      if (last) next.push(...(await filesIn(d, (n) => match(n) && !isRotated(n))))
+      if (last) next.push(...(await namesIn(d, (n) => match(n) && !isRotated(n))))
       else for (const sub of await dirsIn(d, match)) next.push(sub)
     }
     dirs = next
   }
   return dirs
-}
-
-async function filesOnly(p: string): Promise<string[]> {
-  return (await stat(p).catch(() => undefined))?.isFile() ? [p] : []
 }
 
 async function dirsIn(dir: string, match: (n: string) => boolean): Promise<string[]> {
@@ -139,18 +136,24 @@ export async function expand(
     let paths: string[]
     let pattern = true
     if (isPattern(spec.path)) paths = await matchPattern(spec.path)
-    else if (await isDir(spec.path)) paths = await filesIn(resolve(spec.path), (n) => !isRotated(n))
+    else if (await isDir(spec.path)) paths = await namesIn(resolve(spec.path), (n) => !isRotated(n))
     else {
       paths = [spec.path]
       pattern = false
     }
+    // Stats at most limit + 1 candidates besides the kept ones: a scan of a huge directory
+    // costs its names, not a stat of each.
     for (const path of paths) {
       const key = resolve(path)
       if (seen.has(key)) continue
-      if (!keep.has(key) && counted++ >= limit) {
+      const kept = keep.has(key)
+      if (!kept && more) continue
+      if (pattern && !(await isFile(path))) continue
+      if (!kept && counted >= limit) {
         more = true
         continue
       }
+      if (!kept) counted++
       seen.add(key)
       named.push({ path, spec, pattern })
     }
