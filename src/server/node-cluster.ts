@@ -9,7 +9,8 @@
 import cluster, { type Worker } from 'node:cluster'
 import { startDemo } from './node-demo.js'
 import { WORKER_ENV, workerRole, type WorkerOptions, type WorkerRole } from './node-worker.js'
-import type { Gathered, WorkerReport } from './worker-stats.js'
+import { GatherRelay, type GatherRequest } from './node-gather.js'
+import type { WorkerReport } from './worker-stats.js'
 
 export interface PrimaryOptions {
   workers: number
@@ -43,34 +44,7 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
   let resolveStart!: (code: number) => void
   const start = new Promise<number>((r) => (resolveStart = r))
 
-  const gathers = new Map<
-    number,
-    { reports: WorkerReport[]; waiting: Set<number>; reply: () => void }
-  >()
-  let nextGather = 0
-  const gather = (
-    from: Slot,
-    m: { req: number; kind: string; q: unknown; report: WorkerReport }
-  ) => {
-    const others = slots.filter((s) => s !== from && s.ready && s.worker?.isConnected())
-    const g = { reports: [m.report], waiting: new Set(others.map((s) => s.id)), reply: () => {} }
-    const id = ++nextGather
-    const timer = setTimeout(() => g.reply(), GATHER_MS)
-    g.reply = () => {
-      clearTimeout(timer)
-      gathers.delete(id)
-      const answered = new Set(g.reports.map((r) => r.id))
-      const missing = slots
-        .filter((s) => !answered.has(s.id))
-        .map((s) => ({ id: s.id, pid: s.pid }))
-      const out: Gathered = { reports: g.reports, missing }
-      if (from.worker?.isConnected())
-        from.worker.send({ tl: 'gathered', req: m.req, gathered: out })
-    }
-    gathers.set(id, g)
-    if (others.length === 0) return g.reply()
-    for (const s of others) s.worker?.send({ tl: 'report', req: id, kind: m.kind, q: m.q })
-  }
+  const relay = new GatherRelay(slots, GATHER_MS)
 
   const spawn = (slot: Slot) => {
     const env = { [WORKER_ENV.id]: String(slot.id), [WORKER_ENV.count]: String(opts.workers) }
@@ -82,13 +56,8 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
     slot.ready = false
     w.on('message', (m: { tl?: string; text?: string; req?: number; report?: WorkerReport }) => {
       if (m.tl === 'ready') ready(slot, m.text ?? '')
-      else if (m.tl === 'gather') gather(slot, m as Parameters<typeof gather>[1])
-      else if (m.tl === 'reported' && m.report) {
-        const g = gathers.get(m.req ?? -1)
-        if (!g || !g.waiting.delete(m.report.id)) return
-        g.reports.push(m.report)
-        if (g.waiting.size === 0) g.reply()
-      }
+      else if (m.tl === 'gather') relay.ask(slot, m as unknown as GatherRequest)
+      else if (m.tl === 'reported' && m.report) relay.answered(m.req ?? -1, m.report)
     })
     w.on('exit', (code, signal) => exited(slot, w, code, signal))
   }
@@ -109,8 +78,7 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
     if (slot.worker !== w) return
     slot.worker = undefined
     slot.ready = false
-    for (const [id, g] of gathers)
-      if (g.waiting.delete(slot.id) && g.waiting.size === 0) gathers.get(id)?.reply()
+    relay.gone(slot)
     if (stopping) {
       if (slots.every((s) => !s.worker)) finish()
       return
