@@ -43,7 +43,13 @@ export function localFiles(
       if (s.info().state === 'missing') o.log(`waiting for ${path}`)
       specOf.set(id, spec)
       if (registry) {
-        registry.add(s, meta(spec))
+        try {
+          registry.add(s, meta(spec))
+        } catch (err) {
+          specOf.delete(id)
+          await s.close()
+          throw err
+        }
         o.log(`following ${path} (${id}, ${s.info().backend.backend})`)
       }
       return s

@@ -177,7 +177,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       say('SIGHUP received: nothing to reload, still running')
       return
     }
-    void reload(opts.config, local ?? served, node.taillight.registry, argv, env)
+    reload(opts.config, local ?? served, node.taillight.registry, argv, env).catch((err) =>
+      say(`reload of ${opts.config} failed: ${(err as Error).message}`)
+    )
   })
   return 0
 }

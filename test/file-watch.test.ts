@@ -176,6 +176,28 @@ describe('the followed set over time', () => {
     ])
   })
 
+  it('a file that cannot be opened is said once and tried again next scan', async () => {
+    touch('a.log')
+    const logs: string[] = []
+    let fail = true
+    const w = new FileWatch<string>([{ path: join(tmp.dir, '*.log') }], {
+      maxFiles: 10,
+      log: (l) => logs.push(l),
+      open: async (_id, path) => {
+        if (fail) throw Object.assign(new Error('no access'), { code: 'EACCES' })
+        return path
+      },
+      close: async () => undefined,
+      update: () => undefined,
+    })
+    await w.scan()
+    await w.scan()
+    expect(logs).toEqual([`cannot follow ${join(tmp.dir, 'a.log')}: EACCES no access`])
+    expect(w.size).toBe(0)
+    fail = false
+    expect(await w.scan()).toEqual({ added: 1, removed: 0 })
+  })
+
   it('an id asked for by an entry is its own, and is kept free for it', async () => {
     mkdirSync(join(tmp.dir, 'd'))
     touch('d', 'web')

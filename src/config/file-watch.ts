@@ -43,6 +43,8 @@ export class FileWatch<S> {
   #busy: Promise<unknown> = Promise.resolve()
   #timer: ReturnType<typeof setInterval> | undefined
   #over = false
+  /** Paths whose open failed, with the reason last logged. */
+  readonly #failed = new Map<string, string>()
 
   constructor(
     specs: readonly FileSpec[],
@@ -113,7 +115,9 @@ export class FileWatch<S> {
       this.#files.delete(key)
       removed++
       this.deps.log(`no longer following ${f.path} (${f.id}): ${named ? 'deleted' : 'removed'}`)
-      await this.deps.close(f.id, f.handle, named ? 'deleted' : 'removed')
+      await this.deps
+        .close(f.id, f.handle, named ? 'deleted' : 'removed')
+        .catch((err: unknown) => this.deps.log(`closing ${f.path}: ${message(err)}`))
     }
     let added = 0
     let skipped = more
@@ -124,10 +128,21 @@ export class FileWatch<S> {
         continue
       }
       const id = this.#allocate(n)
-      const handle = await this.deps.open(id, n.path, n.spec)
+      let handle: S
+      try {
+        handle = await this.deps.open(id, n.path, n.spec)
+      } catch (err) {
+        // Tried again next scan; said once per distinct reason, not every second.
+        const why = message(err)
+        if (this.#failed.get(key) !== why) this.deps.log(`cannot follow ${n.path}: ${why}`)
+        this.#failed.set(key, why)
+        continue
+      }
+      this.#failed.delete(key)
       this.#files.set(key, { id, path: n.path, spec: n.spec, handle, missingSince: 0 })
       added++
     }
+    for (const key of this.#failed.keys()) if (!found.has(key)) this.#failed.delete(key)
     if (skipped && !this.#over) {
       this.deps.log(
         `more than ${this.deps.maxFiles} files match; following ${this.#files.size}, ` +
@@ -161,4 +176,10 @@ export class FileWatch<S> {
     for (let i = 2; used.has(id) || reserved.has(id); i++) id = `${stem}-${i}`
     return id
   }
+}
+
+function message(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown } | null
+  const code = typeof e?.code === 'string' ? `${e.code} ` : ''
+  return code + (typeof e?.message === 'string' ? e.message : String(err))
 }
