@@ -138,6 +138,31 @@ describe('chunked search equals grep', () => {
     }
   })
 
+  it('case-insensitive: RE2 folds K and S to U+212A and U+017F, before and after the lead', async () => {
+    const lines = [
+      '\u212aelvin',
+      'kelvi\u212a',
+      'KELVIN',
+      'kel',
+      'ma\u017fk',
+      'MASK',
+      'mas\u212a',
+      'task',
+    ]
+    const data = enc.encode(lines.map((l) => `${l}\n`).join(''))
+    for (const q of ['kelvin', 'mask', 'ask', 'elvin']) {
+      for (const chunkBytes of [3, 64]) {
+        const got = await scanAll(data, compilePlan(q, false, true), { chunkBytes })
+        const want = oracle(data, q, false, true)
+        expect(
+          got.map((h) => h.text),
+          `${q} / ${chunkBytes}`
+        ).toEqual(want.map((h) => h.text))
+      }
+    }
+    expect(oracle(data, 'kelvin', false, true)).toHaveLength(2)
+  })
+
   it('CRLF: `$` matches before the stripped \\r, and no \\r is returned', async () => {
     const data = enc.encode('foo\r\nbar foo\r\nfoo bar\r\n')
     const got = await scanAll(data, compilePlan('foo$', true, false), { chunkBytes: 7 })

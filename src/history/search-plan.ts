@@ -12,7 +12,9 @@
  */
 import { RE2JS } from 're2js'
 import { asciiIcaseFinder, type Finder } from './icase-ascii.js'
-import { CR, decodeLine, findBytes, LF } from './bytes.js'
+import { CR, decodeLine, LF } from './bytes.js'
+import { rareIcaseFinder } from './icase-bytes.js'
+import { literalSearch } from './rare-byte.js'
 import { longestAscii, requiredLiteral } from './required-literal.js'
 
 export type Strategy = 'literal' | 'asciiIcaseLiteral' | 'regexWithLiteral' | 'regexNoLiteral'
@@ -39,17 +41,25 @@ export class PatternError extends Error {
 type MakeFinder = (buf: Uint8Array, from: number, to: number) => Finder
 
 function bytesFinder(needle: Uint8Array): MakeFinder {
+  const find = literalSearch(needle)
   return (buf, _from, to) => {
     const f: Finder = {
       end: -1,
       next(pos) {
-        const at = findBytes(buf, needle, pos, to)
+        const at = find(buf, pos, to)
         f.end = at + needle.length
         return at
       },
     }
     return f
   }
+}
+
+/** Led by a rare letter when the history has one, else a RegExp over the chunk's bytes. */
+function icaseFinder(needle: string): MakeFinder {
+  const rare = rareIcaseFinder(needle)
+  const regexp = asciiIcaseFinder(needle)
+  return (buf, from, to) => rare(buf, from, to) ?? regexp(buf, from, to)
 }
 
 /** Where a line's text ends: before its '\r' when it ends in CRLF, as the follower strips it. */
@@ -147,7 +157,7 @@ export function compilePlan(q: string, regex: boolean, icase: boolean): SearchPl
   if (!regex && /^[\x00-\x7f]*$/.test(q)) {
     return {
       strategy: 'asciiIcaseLiteral',
-      scan: byCandidates(asciiIcaseFinder(q), null),
+      scan: byCandidates(icaseFinder(q), null),
       testLine,
     }
   }
@@ -157,7 +167,7 @@ export function compilePlan(q: string, regex: boolean, icase: boolean): SearchPl
   if (lit !== null && icase) lit = longestAscii(lit)
   const confirm = (buf: Uint8Array, s: number, e: number) => re.test(decodeLine(buf, s, e))
   if (lit !== null) {
-    const make = icase ? asciiIcaseFinder(lit) : bytesFinder(enc.encode(lit))
+    const make = icase ? icaseFinder(lit) : bytesFinder(enc.encode(lit))
     return { strategy: 'regexWithLiteral', scan: byCandidates(make, confirm), testLine }
   }
   return { strategy: 'regexNoLiteral', scan: byBlocks(gateFor(pattern, flags), re), testLine }
