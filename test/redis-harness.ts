@@ -29,9 +29,17 @@ export class Cluster {
   private cleanupDir: () => Promise<void> = async () => undefined
   private written = 0
 
-  static async start(opts: { content?: string } = {}): Promise<Cluster> {
+  /** Another Redis (say a Sentinel URL) instead of a redis-server of its own. */
+  private urlOverride: string | null = null
+
+  get url(): string {
+    return this.urlOverride ?? this.redis.url
+  }
+
+  static async start(opts: { content?: string; url?: string } = {}): Promise<Cluster> {
     const c = new Cluster()
-    c.redis = await RedisServer.start()
+    if (opts.url) c.urlOverride = opts.url
+    else c.redis = await RedisServer.start()
     const t = await tempDir('taillight-redis-test-')
     c.dir = t.dir
     c.cleanupDir = t.cleanup
@@ -44,7 +52,7 @@ export class Cluster {
     const source = await createFileSource(FILE_ID, this.path, { poll: true, pollMaxMs: 20 })
     // A short lease: a restarted watcher (a new owner) takes over within a second.
     const lease = { ttlMs: 1000 }
-    const pub = startWatcherPublishing([source], this.redis.url, {
+    const pub = startWatcherPublishing([source], this.url, {
       heartbeatMs: 200,
       lease,
       ...opts,
@@ -64,7 +72,7 @@ export class Cluster {
   }
 
   async startEdge(opts: EdgeOptions = {}): Promise<EdgeSources> {
-    const e = await createEdgeSources(this.redis.url, {
+    const e = await createEdgeSources(this.url, {
       startTimeoutMs: 5000,
       metaPollMs: 200,
       reader: { blockMs: 500 },

@@ -1,19 +1,25 @@
 /**
- * @module One Redis connection with reconnect backoff and a state that /health can show.
+ * @module One Redis connection (a server, a Sentinel-named primary or a Cluster, conn-url.ts)
+ * with reconnect backoff and a state that /health can show.
  *
- * node-redis (the official client) reconnects by itself with the strategy given here. The
- * offline queue is off: while Redis is away commands fail at once instead of piling up in
- * memory, and the callers (publish queue, edge readers) keep their own bounded state and retry.
+ * node-redis (the official client) reconnects by itself with the strategy given here; after a
+ * Sentinel failover it finds the new primary and `reconnects` counts the change, so the watcher
+ * checks what the new primary lacks (publisher.ts) as after any reconnect.
  */
-import { createClient } from 'redis'
+import { createDriver } from './conn-url.js'
 
-export type RedisClient = ReturnType<typeof createClient>
+/** The one call the roles make: a raw command, its reply as Redis sends it. */
+export interface RedisClient {
+  sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>
+}
 export type ConnState = 'connecting' | 'ready' | 'down' | 'closed'
 
 export interface ConnOptions {
   /** Longest wait between reconnect attempts (default 5 s); attempts start at 100 ms. */
   maxBackoffMs?: number
   connectTimeoutMs?: number
+  /** The URL's hosts are Redis Cluster seed nodes (`--redis-cluster`). */
+  cluster?: boolean
 }
 
 export interface RedisConn {
@@ -21,7 +27,7 @@ export interface RedisConn {
   readonly name: string
   readonly state: ConnState
   readonly lastError: string | null
-  /** Times the connection became ready after having been lost. */
+  /** Times the connection became ready after having been lost, or the primary changed. */
   readonly reconnects: number
   /** Resolves once ready, or after `ms` (true when ready). */
   ready(ms: number): Promise<boolean>
@@ -39,26 +45,31 @@ export function backoff(attempt: number, maxMs: number, random = Math.random): n
 
 export function connectRedis(url: string, name: string, opts: ConnOptions = {}): RedisConn {
   const maxMs = opts.maxBackoffMs ?? 5000
-  const client: RedisClient = createClient({
-    url,
+  const driver = createDriver(url, {
     name,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: opts.connectTimeoutMs ?? 5000,
-      reconnectStrategy: (retries: number) => backoff(retries, maxMs),
-    },
+    connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
+    reconnectStrategy: (retries: number) => backoff(retries, maxMs),
+    cluster: opts.cluster,
   })
+  const client: RedisClient = { sendCommand: (args, o) => driver.sendCommand(args, o) }
   let state: ConnState = 'connecting'
   let lastError: string | null = null
   let everReady = false
   let reconnects = 0
   const waiters = new Set<() => void>()
-  client.on('error', (err: Error & { code?: string }) => {
+  driver.on('error', (err: (Error & { code?: string }) | string) => {
     // node-redis emits every failed attempt here; without a listener it would throw.
-    lastError = `${err.code ?? 'E_REDIS'}: ${err.message}`
+    lastError = typeof err === 'string' ? err : `${err.code ?? 'E_REDIS'}: ${err.message}`
+    // A Sentinel or Cluster client also reports errors of nodes it is not using.
+    if (state !== 'closed' && driver.kind === 'server') state = 'down'
+  })
+  driver.on('reconnecting', () => {
     if (state !== 'closed') state = 'down'
   })
-  client.on('ready', () => {
+  driver.on('topology-change', (e: { type?: string }) => {
+    if (e?.type === 'MASTER_CHANGE' && everReady) reconnects++
+  })
+  driver.on('ready', () => {
     if (state === 'closed') return
     if (everReady) reconnects++
     everReady = true
@@ -66,10 +77,14 @@ export function connectRedis(url: string, name: string, opts: ConnOptions = {}):
     lastError = null
     for (const w of waiters) w()
   })
-  client.on('end', () => {
+  driver.on('end', () => {
     state = 'closed'
   })
-  client.connect().catch(() => undefined) // retried by the strategy until close()
+  driver.connect().catch((err: unknown) => {
+    // Retried by the strategy until close(); a Sentinel or Cluster seed list that never
+    // answered fails here once, so say why.
+    lastError = `${(err as { code?: string }).code ?? 'E_REDIS'}: ${(err as Error)?.message ?? err}`
+  })
   const conn: RedisConn = {
     client,
     name,
@@ -83,7 +98,7 @@ export function connectRedis(url: string, name: string, opts: ConnOptions = {}):
       return reconnects
     },
     ready(ms) {
-      if (state === 'ready' && client.isReady) return Promise.resolve(true)
+      if (state === 'ready') return Promise.resolve(true)
       return new Promise<boolean>((resolve) => {
         const done = () => {
           clearTimeout(t)
@@ -103,7 +118,7 @@ export function connectRedis(url: string, name: string, opts: ConnOptions = {}):
       if (state === 'closed') return
       state = 'closed'
       for (const w of waiters) w()
-      client.destroy()
+      driver.destroy()
     },
   }
   return conn

@@ -2,6 +2,9 @@
  * @module The Redis part of /health (JSON) and /metrics (Prometheus text) for both roles.
  */
 import type { ConnState, RedisConn } from './conn.js'
+import { redactUrl } from './conn-url.js'
+
+export { redactUrl }
 
 export interface RedisHealth {
   role: 'watcher' | 'edge'
@@ -22,16 +25,6 @@ export function connHealth(
 ): Omit<RedisHealth, 'files'> {
   const { state, reconnects } = conn
   return { role, redis: redactUrl(url), state, lastError: conn.lastError ?? otherError, reconnects }
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return 'redis://(unparsable)'
-  }
 }
 
 /** Prometheus lines to append to /metrics. */

@@ -24,7 +24,7 @@ export function redisAvailable(): boolean {
   return false
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer()
     s.on('error', reject)
@@ -35,7 +35,7 @@ async function freePort(): Promise<number> {
   })
 }
 
-function answers(port: number): Promise<boolean> {
+export function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect(port, '127.0.0.1')
     sock.once('connect', () => sock.write('PING\r\n'))
