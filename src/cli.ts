@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { HELP } from './cli-help.js'
 import { edgeMeta, localFiles, type LocalFiles } from './cli-files.js'
+import { plural, reload, say } from './cli-reload.js'
 import { parseCli, UsageError } from './cli-options.js'
 import { ConfigError } from './config/schema.js'
 import type { LogSource } from './core/log-source.js'
@@ -11,7 +12,6 @@ import type { FileSource } from './follow/file-source.js'
 import { createEdgeSources, renderRedisMetrics, startWatcherPublishing } from './redis/roles.js'
 import type { EdgeSources, WatcherPublishing } from './redis/roles.js'
 import { hostAllowList, isLoopback } from './server/host-check.js'
-import type { FileRegistry } from './server/file-registry.js'
 import { jwtVerifier } from './server/jwt-auth.js'
 import { startDemo, type Demo } from './server/node-demo.js'
 import { serve, type RunningServer } from './server/serve.js'
@@ -25,9 +25,6 @@ export function version(): string {
   }
   return pkg.version
 }
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
-const say = (line: string) => process.stderr.write(`taillight: ${line}\n`)
 
 /** Parses, printing a usage or config error; a number is the exit code. */
 function options(argv: string[], env: Record<string, string | undefined>) {
@@ -182,32 +179,4 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     )
   })
   return 0
-}
-
-/** Re-reads the config; the files change, other options need a restart. Errors keep the old. */
-async function reload(
-  path: string,
-  files: LocalFiles | readonly LogSource[],
-  registry: FileRegistry,
-  argv: string[],
-  env: Record<string, string | undefined>
-): Promise<void> {
-  let next
-  try {
-    next = parseCli(argv, env)
-  } catch (err) {
-    if (!(err instanceof ConfigError || err instanceof UsageError)) throw err
-    say(`reload of ${path} failed, still running the previous config: ${err.message}`)
-    return
-  }
-  if (typeof next === 'string') return
-  if (!('watch' in files)) {
-    // An edge serves a fixed set: only the groups and lines of its files change.
-    for (const [id, m] of edgeMeta(files, next.specs)) registry.update(id, m)
-    say(`reloaded ${path}: ${plural(files.length, 'file', 'files')} (+0, -0)`)
-    return
-  }
-  const local = files
-  const { added, removed } = await local.watch.reload(next.specs)
-  say(`reloaded ${path}: ${plural(local.watch.size, 'file', 'files')} (+${added}, -${removed})`)
 }
