@@ -71,5 +71,27 @@ for (const [label, base] of backends) {
       }
       expect(bytesRead).toBe(total * LINE)
     })
+
+    it('a consumer that settles often does not starve the full check (the size stays current)', async () => {
+      const log = join(tmp.dir, 'b.log')
+      writeFileSync(log, '')
+      const f = tmp.track(
+        new Follower(log, { ...base, maxInFlight: 1, maxBatchBytes: 16 * 1024, safetyTickMs: 100 })
+      )
+      let bytesRead = 0
+      // Takes each batch a moment later: a pass ends every few milliseconds while the backlog lasts.
+      f.on((e) => {
+        if (e.type !== 'lines') return
+        bytesRead += e.end - e.start
+        return sleep(2)
+      })
+      await f.start()
+      const total = 20_000 * LINE
+      appendFileSync(log, block(0, 20_000))
+      // 2 MB at 16 KiB per 2 ms takes about 250 ms; the size must be known well before that.
+      await waitFor(() => f.size === total, 'the follower to see the whole size', 2000)
+      expect(bytesRead).toBeLessThan(total)
+      await waitFor(() => bytesRead === total, 'every byte read', 10_000)
+    })
   })
 }

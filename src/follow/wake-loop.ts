@@ -33,6 +33,8 @@ export class WakeLoop {
   /** Wake-up bits not yet handled. */
   private pending = 0
   private timer: NodeJS.Timeout | null = null
+  /** When the armed timer fires (performance.now()). */
+  private timerDue = 0
   private pollDelay: number
   private sawData = false
 
@@ -96,10 +98,24 @@ export class WakeLoop {
       : Math.min(this.opts.pollMaxMs, this.pollDelay * 2)
   }
 
+  /**
+   * Arms the timer of the next full check, keeping one already armed for an earlier moment.
+   * Re-arming it after every pass would starve it: a consumer that settles a batch every few
+   * milliseconds (a burst read at a client's pace) ends a pass each time, and the full check
+   * (fstat, name, head) would never come while the burst lasts. The size it reads is what
+   * tells a skip-ahead client how far the reader is behind the file.
+   */
   private schedule(): void {
     if (this.hooks.stopped()) return
-    if (this.timer) clearTimeout(this.timer)
     const max = this.hooks.needsPolling() ? this.pollDelay : this.opts.safetyTickMs
-    this.timer = setTimeout(() => this.kick(), this.hooks.nextDelay(max))
+    const delay = this.hooks.nextDelay(max)
+    const due = performance.now() + delay
+    if (this.timer && this.timerDue <= due) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timerDue = due
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.kick()
+    }, delay)
   }
 }

@@ -49,7 +49,7 @@ const DEFAULTS = {
   closeGraceMs: 1_000,
   maxEventBytes: DEFAULT_EVENT_BYTES,
   lowWaterBytes: 64 * 1024,
-  skipSettleMs: 250,
+  skipSettleMs: 1000,
   ringFrames: 4096,
   ringBytes: 8 * 1024 * 1024,
   maxPaceMs: 250,

@@ -79,8 +79,15 @@ export class SkipAhead {
    */
   async fromFile(from: string, fromOffset: number, until: Position): Promise<string | null> {
     const cap = Math.min(this.bytes, this.hub.opts.maxQueueBytes, this.hub.opts.maxEventBytes)
-    const r = await this.hub.source.tail(Number.MAX_SAFE_INTEGER, until, cap / 2)
+    // As many lines as fit the context budget: a line is at least one byte.
+    let r = await this.hub.source.tail(Math.ceil(cap / 2) + 1, until, cap / 2)
     if ('stale' in r || this.client.closed) return null
+    // The byte cap cut the oldest line: start the context at the next line instead, so `to`
+    // is a line boundary and the client never shows the tail of a line as a line.
+    if (r.lines.length > 1 && r.lines[0]?.cont) {
+      r = await this.hub.source.tail(r.lines.length - 1, until, cap)
+      if ('stale' in r || this.client.closed) return null
+    }
     const firstOffset = r.lines[0]?.offset ?? until.offset
     this.#from = from
     this.#skipped(r.first, firstOffset - fromOffset)
