@@ -9,15 +9,7 @@
 
 /** Every SSE event name the server may send on /events. */
 export type SseEventName =
-  | 'init'
-  | 'update'
-  | 'rotate'
-  | 'truncate'
-  | 'reset'
-  | 'dropped'
-  | 'skipped'
-  | 'error'
-  | 'gone'
+  'init' | 'update' | 'rotate' | 'truncate' | 'reset' | 'dropped' | 'skipped' | 'error' | 'gone'
 
 /**
  * `init`: the last N lines; the event id is the hand-over point just after them. Like every
