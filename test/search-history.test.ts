@@ -57,6 +57,24 @@ describe('/api/search over a file', () => {
     expect(((await res.json()) as { lines: string[] }).lines).toEqual([lines[392]])
   })
 
+  it('line by line (a source without raw history) also tests lines whole across pages', async () => {
+    const lines = Array.from(
+      { length: 400 },
+      (_, i) => `START-${String(i).padStart(4, '0')}-${'x'.repeat(5000)}-END`
+    )
+    const path = join(tmp.dir, 'lines.log')
+    writeFileSync(path, lines.map((l) => `${l}\n`).join(''))
+    const src = tmp.track(await createFileSource('app', path))
+    // The same source without history(): the Redis edge's shape.
+    const edgeLike = Object.create(src, { history: { value: undefined } }) as typeof src
+    const t = createApp({ sources: [edgeLike], version: 't' })
+    tmp.track({ close: async () => t.close() })
+    const all = await page(t, 'regex=1&limit=1000&q=START.*END')
+    expect(all.strategy).toBe('lines')
+    expect(all.matches.map((m) => m.line)).toEqual([...lines].reverse())
+    expect((await page(t, 'regex=1&limit=1000&q=%5Ex')).matches).toEqual([])
+  })
+
   it('equals grep -F, -E and -iF; paging by next loses and repeats nothing', async () => {
     const words = ['ERROR', 'error', 'warn', 'user=eve', 'Straße', 'ok']
     const lines = Array.from({ length: 3000 }, (_, i) => {
