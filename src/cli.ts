@@ -124,6 +124,14 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       local.serveIn(node.taillight.registry)
       local.watch.start()
     }
+    // An edge serves files a watcher starts (or stops) publishing while it runs.
+    if (redis?.role === 'edge') {
+      const registry = node.taillight.registry
+      redis.serveIn({
+        add: (s) => registry.add(s, edgeMeta([s], opts.specs).get(s.id)),
+        remove: (id, reason) => registry.remove(id, reason),
+      })
+    }
     // Files that start matching later are not published: the Redis role takes a fixed set.
     if (opts.redis && followed.length > 0) {
       redis = startWatcherPublishing(followed, opts.redis, {

@@ -96,3 +96,9 @@ export async function listFiles(client: RedisClient, keys: RedisKeys): Promise<s
   const ids = (await client.sendCommand(['SMEMBERS', keys.files])) as string[]
   return [...ids].sort()
 }
+
+/** The watcher stops publishing a file: edges drop it at their next poll (the stream stays). */
+export async function unpublish(client: RedisClient, keys: RedisKeys, id: string): Promise<void> {
+  await client.sendCommand(['SREM', keys.files, id])
+  await client.sendCommand(['DEL', keys.meta(id)])
+}

@@ -1,22 +1,20 @@
 /**
  * @module The edge role: LogSources for every file a watcher publishes in Redis.
  *
- * Files are discovered from the files SET at start (the HTTP app takes a fixed list; a file
- * published later is reported in health and served after a restart of the edge). Each file gets
- * its own XREAD connection; lookups and metadata polling share one more.
+ * Files are discovered from the files SET at start, and while it runs (files.ts: new ones are
+ * added to the app, withdrawn ones removed). Each file gets its own XREAD connection; lookups
+ * and metadata polling share one more.
  */
-import { errorText, readTop } from '../commands.js'
-import { connectRedis, type ConnOptions, type RedisConn } from '../conn.js'
+import { errorText } from '../commands.js'
+import { connectRedis, type ConnOptions } from '../conn.js'
 import { connHealth, redactUrl, type RedisHealth } from '../health.js'
-import { listFiles, readMeta } from '../meta.js'
-import { compareIds, parseId, redisKeys } from '../protocol.js'
-import { startReader, type Reader, type ReaderOptions } from './reader.js'
-import { EdgeSource } from './source.js'
+import { listFiles } from '../meta.js'
+import { redisKeys } from '../protocol.js'
+import { EdgeFiles, type EdgeFilesOptions, type FileSink } from './files.js'
+import type { EdgeSource } from './source.js'
 
-export interface EdgeOptions {
+export interface EdgeOptions extends EdgeFilesOptions {
   prefix?: string
-  ring?: { entries?: number; bytes?: number }
-  reader?: ReaderOptions
   /** How long to wait for Redis and for a first published file (default 30 s). */
   startTimeoutMs?: number
   /** Metadata refresh period (default 2,000 ms). */
@@ -26,9 +24,12 @@ export interface EdgeOptions {
 
 export interface EdgeSources {
   readonly role: 'edge'
+  /** The files served now (changes while the edge runs, once serveIn() was called). */
   readonly sources: readonly EdgeSource[]
-  /** Files published after this edge started (served after a restart). */
+  /** Published files not served: over maxFiles, or published before serveIn(). */
   readonly unserved: readonly string[]
+  /** Files published or withdrawn from now on are added to or removed from `sink`. */
+  serveIn(sink: FileSink): void
   health(): RedisHealth
   close(): Promise<void>
 }
@@ -53,57 +54,35 @@ export async function createEdgeSources(url: string, opts: EdgeOptions = {}): Pr
     main.close()
     throw err
   }
-  const conns: RedisConn[] = []
-  const readers: Reader[] = []
-  const sources: EdgeSource[] = []
-  for (const id of ids) {
-    const meta = await readMeta(main.client, keys, id)
-    const s = new EdgeSource(id, meta?.path ?? id, keys.stream(id), main.client, opts.ring)
-    s.setMeta(meta)
-    const conn = main.duplicate(`taillight-edge:${id}`)
-    conns.push(conn)
-    readers.push(startReader(s, conn, { ...opts.reader, maxBackoffMs: opts.connect?.maxBackoffMs }))
-    sources.push(s)
-  }
-  await Promise.race([
-    Promise.all(readers.map((r) => r.synced)),
-    new Promise((r) => setTimeout(r, left())),
-  ])
+  const files = new EdgeFiles(main, keys, { ...opts, maxBackoffMs: opts.connect?.maxBackoffMs })
+  for (const id of ids.slice(0, opts.maxFiles ?? 256)) await files.open(id)
+  await Promise.race([files.synced(), new Promise((r) => setTimeout(r, left()))])
 
-  const unserved: string[] = []
   let pollError: string | null = null
-  const poll = async () => {
-    if (main.state !== 'ready') return
-    for (const s of sources) {
-      s.setMeta(await readMeta(main.client, keys, s.id))
-      // A stream now older than what we applied lost its newest entries (a failover to a
-      // replica that lagged, a restart): in the same generation, read on after its top (what
-      // the watcher re-publishes and this edge delivered is skipped, live.ts); a stream begun
-      // again under a clock that went back is read from its start, as a gap.
-      const top = await readTop(main.client, s.key)
-      if (top && compareIds(top.id, s.stats.lastId) < 0) {
-        s.live.rewind(parseId(top.id).epoch === s.live.head.gen ? top.id : '0-0')
-      }
-    }
-    for (const id of await listFiles(main.client, keys)) {
-      if (!ids.includes(id) && !unserved.includes(id)) unserved.push(id)
-    }
-  }
+  let polling = false // one poll at a time: a slow Redis must not open a file twice
   const timer = setInterval(() => {
-    poll().then(
-      () => (pollError = null),
-      (err: unknown) => (pollError = errorText(err))
-    )
+    if (polling || main.state !== 'ready') return
+    polling = true
+    files
+      .poll()
+      .then(
+        () => (pollError = null),
+        (err: unknown) => (pollError = errorText(err))
+      )
+      .finally(() => (polling = false))
   }, opts.metaPollMs ?? 2000)
   ;(timer as { unref?: () => void }).unref?.()
 
   return {
     role: 'edge',
-    sources,
-    unserved,
+    sources: files.sources,
+    get unserved() {
+      return files.unserved
+    },
+    serveIn: (sink) => files.serveIn(sink),
     health: () => ({
       ...connHealth('edge', url, main, pollError),
-      files: sources.map((s) => ({
+      files: files.sources.map((s) => ({
         id: s.id,
         reader: s.stats.reader,
         lastId: s.stats.lastId,
@@ -119,7 +98,7 @@ export async function createEdgeSources(url: string, opts: EdgeOptions = {}): Pr
     }),
     async close() {
       clearInterval(timer)
-      await Promise.all(readers.map((r) => r.stop()))
+      await files.stop()
       main.close()
     },
   }

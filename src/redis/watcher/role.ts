@@ -10,7 +10,7 @@ import type { LogSource } from '../../core/log-source.js'
 import { errorText } from '../commands.js'
 import { connectRedis, type ConnOptions, type RedisConn } from '../conn.js'
 import { connHealth, type RedisHealth } from '../health.js'
-import { writeMeta } from '../meta.js'
+import { unpublish, writeMeta } from '../meta.js'
 import { redisKeys } from '../protocol.js'
 import type { PublisherOptions } from './options.js'
 import { FilePublisher } from './publisher.js'
@@ -29,6 +29,10 @@ export interface WatcherPublishing {
   readonly role: 'watcher'
   readonly conn: RedisConn
   readonly publishers: readonly FilePublisher[]
+  /** Publishes one more file (a file that started matching while the watcher runs). */
+  add(source: LogSource): void
+  /** Stops publishing a file and withdraws it from the files SET (edges drop it). */
+  remove(id: string): Promise<void>
   health(): RedisHealth
   /** Stops publishing; with flushMs > 0 first tries that long to send what is held. */
   close(flushMs?: number): Promise<void>
@@ -44,6 +48,7 @@ export function startWatcherPublishing(
   const heartbeatMs = opts.heartbeatMs ?? 2000
   const maxLen = opts.maxLen ?? 100_000
   const publishers = sources.map((s) => new FilePublisher(s, conn, { ...opts, keys }))
+  const unsubscribe = new Map<string, () => void>()
   let metaError: string | null = null
   const beat = () => {
     if (conn.state !== 'ready') return
@@ -59,15 +64,33 @@ export function startWatcherPublishing(
   const timer = setInterval(beat, heartbeatMs)
   ;(timer as { unref?: () => void }).unref?.()
   void conn.ready(30_000).then(beat)
-  const unsubscribe = sources.map((s) =>
-    s.subscribe((e) => {
-      if (e.type === 'missing' || e.type === 'error' || e.type === 'backend') beat()
-    })
-  )
+  const watchState = (s: LogSource) =>
+    unsubscribe.set(
+      s.id,
+      s.subscribe((e) => {
+        if (e.type === 'missing' || e.type === 'error' || e.type === 'backend') beat()
+      })
+    )
+  sources.forEach(watchState)
   return {
     role: 'watcher',
     conn,
     publishers,
+    add(source) {
+      if (publishers.some((p) => p.source.id === source.id)) return
+      publishers.push(new FilePublisher(source, conn, { ...opts, keys }))
+      watchState(source)
+    },
+    async remove(id) {
+      const i = publishers.findIndex((p) => p.source.id === id)
+      if (i < 0) return
+      const [p] = publishers.splice(i, 1)
+      unsubscribe.get(id)?.()
+      unsubscribe.delete(id)
+      const led = p!.lease.leader
+      await p!.close(0)
+      if (led && conn.state === 'ready') await unpublish(conn.client, keys, id)
+    },
     health: () => ({
       ...connHealth('watcher', url, conn, metaError),
       files: publishers.map((p) => ({
@@ -84,7 +107,7 @@ export function startWatcherPublishing(
     }),
     async close(flushMs = 0) {
       clearInterval(timer)
-      for (const u of unsubscribe) u()
+      for (const u of unsubscribe.values()) u()
       await Promise.all(publishers.map((p) => p.close(flushMs)))
       conn.close()
     },
