@@ -123,6 +123,13 @@ describe('config through parseCli', () => {
     )
   })
 
+  it('a malformed pattern or a path that is no regular file on the command line is refused', () => {
+    expect(() => parseCli([join(tmp.dir, 'x[a.log')], {})).toThrow(/unclosed '\['/)
+    expect(() => parseCli([join(tmp.dir, '**', 'a.log')], {})).toThrow(/'\*\*' is not supported/)
+    expect(() => parseCli(['/dev/null'], {})).toThrow(/is not a regular file/)
+    expect(opts([tmp.dir]).files).toEqual([tmp.dir]) // a directory is every file in it
+  })
+
   it('--edge needs --redis and takes no files; the config may say edge: true', () => {
     expect(() => parseCli(['--edge'], {})).toThrow(/--edge needs --redis/)
     expect(() => parseCli(['--edge', '--redis', 'redis://h', '/a.log'], {})).toThrow(/no files/)
