@@ -5,7 +5,7 @@
 import { edgeMeta, type LocalFiles } from './cli-files.js'
 import { parseCli, UsageError } from './cli-options.js'
 import { ConfigError } from './config/schema.js'
-import type { LogSource } from './core/log-source.js'
+import type { FileSpec } from './config/schema.js'
 import type { FileRegistry } from './server/file-registry.js'
 
 export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
@@ -14,10 +14,12 @@ export const say = (line: string) => process.stderr.write(`taillight: ${line}\n`
 /** Re-reads the config; the files change, other options need a restart. Errors keep the old. */
 export async function reload(
   path: string,
-  files: LocalFiles | readonly LogSource[],
+  local: LocalFiles | undefined,
   registry: FileRegistry,
   argv: string[],
-  env: Record<string, string | undefined>
+  env: Record<string, string | undefined>,
+  /** The entries in force, replaced in place: what names files opened later (a Redis edge). */
+  specs: FileSpec[]
 ): Promise<void> {
   let next
   try {
@@ -28,13 +30,14 @@ export async function reload(
     return
   }
   if (typeof next === 'string') return
-  if (!('watch' in files)) {
-    // An edge serves a fixed set: only the groups and lines of its files change.
-    for (const [id, m] of edgeMeta(files, next.specs)) registry.update(id, m)
-    say(`reloaded ${path}: ${plural(files.length, 'file', 'files')} (+0, -0)`)
+  specs.splice(0, specs.length, ...next.specs)
+  if (!local) {
+    // An edge serves what watchers publish: only the groups and lines of its files change.
+    const served = [...registry.files.values()].map((f) => f.source)
+    for (const [id, m] of edgeMeta(served, specs)) registry.update(id, m)
+    say(`reloaded ${path}: ${plural(served.length, 'file', 'files')} (+0, -0)`)
     return
   }
-  const local = files
   const { added, removed } = await local.watch.reload(next.specs)
   say(`reloaded ${path}: ${plural(local.watch.size, 'file', 'files')} (+${added}, -${removed})`)
 }

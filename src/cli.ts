@@ -182,7 +182,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       say('SIGHUP received: nothing to reload, still running')
       return
     }
-    reload(opts.config, local ?? served, node.taillight.registry, argv, env).catch((err) =>
+    const { registry } = node.taillight
+    reload(opts.config, local, registry, argv, env, opts.specs).catch((err) =>
       say(`reload of ${opts.config} failed: ${(err as Error).message}`)
     )
   })
