@@ -66,6 +66,7 @@ export function runLoadProcess(transports = {}, lineClients = []) {
     if (++readyCount === states.length) process.send({ type: 'ready' })
   }
   const onData = (st, buf) => {
+    if (reported) return // the hashes are final: what comes after the report is not counted
     const t = now()
     if (!st.ready) {
       st.pre = st.pre ? Buffer.concat([st.pre, buf]) : buf
@@ -84,6 +85,7 @@ export function runLoadProcess(transports = {}, lineClients = []) {
   // One message per line (WebSocket): the first is the client's sign that it follows; every
   // later one is hashed with its boundary.
   const onMessage = (st, payload, t) => {
+    if (reported) return
     if (!st.ready) return ready(st)
     st.hash.update(payload)
     st.hash.update('\n')
