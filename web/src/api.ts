@@ -52,8 +52,13 @@ export class Api {
     return this.linesPage({ file, before, limit })
   }
 
-  /** The lines after `after` up to `until`, in file order; `more` → continue after `last`. */
-  linesAfter(file: string, after: string, until: string, limit: number): Promise<LinesJson> {
+  /** The lines after `after` (up to `until`), in file order; `more` → continue after `last`. */
+  linesAfter(
+    file: string,
+    after: string,
+    until: string | undefined,
+    limit: number
+  ): Promise<LinesJson> {
     return this.linesPage({ file, after, until, limit })
   }
 

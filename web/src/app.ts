@@ -1,31 +1,36 @@
 /**
  * @module Wires the viewer together for one page: the active file's connection feeds the
  * pause-aware feed, which queues into the ingest; one frame loop applies a budgeted slice of
- * that queue, then redraws the virtual list and the chrome (jump button, counts, pause label),
- * each at most once per animation frame whatever the event rate.
+ * that queue, then redraws the virtual list and the chrome, each at most once per animation
+ * frame whatever the event rate. The App is also the page's command interface (commands.ts):
+ * the live view, the history view around a line, and the selected line.
  */
-import type { SkippedEvent } from '../../src/core/protocol.js'
 import { backendText, type Api, type FileInfoJson } from './api.js'
-import { Connection, type ConnStatus, type Stream, type StreamFactory } from './connection.js'
-import { Feed } from './feed.js'
+import type { Commands } from './commands.js'
+import { Connection, type ConnHandlers, type Stream, type StreamFactory } from './connection.js'
+import type { Feed } from './feed.js'
 import { FileTabs } from './file-tabs.js'
 import { compileFilter, type FilterSpec } from './filter.js'
 import { FilterBar } from './filter-bar.js'
 import { FrameLoop, type FrameTask } from './frame-loop.js'
-import { Ingest } from './ingest.js'
+import { HistoryView } from './history-view.js'
+import type { Ingest } from './ingest.js'
+import { liveFeed } from './live-feed.js'
 import { LineSizeEstimate, skipBytes } from './skip-size.js'
 import { loadSkipped } from './skipped-load.js'
-import { noticeText } from './notices.js'
-import { formatPermalink, parsePermalink } from './permalink.js'
-import { openPermalink } from './permalink-view.js'
-import { fillRow } from './row-view.js'
+import { PageAddress } from './page-address.js'
+import { parsePermalink, type Permalink } from './permalink.js'
+import { clearRow, fillRow, rowParts } from './row-view.js'
+import { pageStats } from './page-stats.js'
 import { Scrollback } from './scrollback.js'
 import { el } from './dom.js'
 import { StatusBar } from './status-bar.js'
-import { LineStore, type Entry } from './store.js'
+import { LineStore, type Entry, type ViewChange } from './store.js'
+import { streamHandlers } from './stream-handlers.js'
+import { ViewChrome } from './view-chrome.js'
 import { VirtualList } from './virtual-list.js'
 
-export class App {
+export class App implements Commands {
   /** The page's one requestAnimationFrame scheduler (its `frames` count is read by benchmarks). */
   readonly loop = new FrameLoop()
   readonly ingest: Ingest
@@ -36,20 +41,22 @@ export class App {
   readonly status = new StatusBar()
   readonly filterBar: FilterBar
   readonly scrollback: Scrollback
+  readonly history: HistoryView
+  readonly address = new PageAddress()
   file: string | undefined
   files: FileInfoJson[] = []
+  /** The selected line (aria-current): a permalink's, a search hit's, or one clicked. */
   target: Entry | undefined
-  private conn: Stream | undefined
-  private unseen = 0
+  conn: Stream | undefined
+  unseen = 0
+  resetReason: string | undefined
   private filterError: string | undefined
-  private resetReason: string | undefined
   private readonly tabs = new FileTabs((id) => this.switchFile(id))
-  private readonly chrome: FrameTask
-  private readonly ingestTask: FrameTask
+  readonly chrome: FrameTask
+  readonly ingestTask: FrameTask
+  private readonly view: ViewChrome
   /** Bumped whenever the view is cleared: late range loads for the old view are dropped. */
   private generation = 0
-  private readonly pauseBtn = el<HTMLButtonElement>('pause')
-  private readonly jumpBtn = el<HTMLButtonElement>('jump')
 
   constructor(
     readonly api: Api,
@@ -61,52 +68,47 @@ export class App {
       new Connection(api, file, h, initLines, skip)
   ) {
     this.store = new LineStore(cap)
-    this.ingest = new Ingest(
-      {
-        lines: (texts, start, end, cursor) =>
-          this.applyChange(this.store.appendSlice(texts, start, end, cursor)),
-        skipped: (range) => this.applyChange(this.store.skipped(range)),
-        notice: (type, data) => this.applyChange(this.store.marker(noticeText(type, data))),
-      },
-      cap
-    )
+    ;({ ingest: this.ingest, feed: this.feed } = liveFeed({
+      store: this.store,
+      cap,
+      applied: (c) => this.applyChange(c),
+      schedule: () => this.ingestTask.schedule(),
+      overflow: () => this.conn?.stop(),
+    }))
     // Registration order is run order within a frame: apply lines, then draw them, then chrome.
     this.ingestTask = this.loop.task('ingest', () => {
       const more = this.ingest.drain()
       this.conn?.topUp?.()
       return more
     })
-    const log = el('log')
-    this.list = new VirtualList(this.loop, log, this.store, (row, e) => this.fill(row, e), {
+    this.list = new VirtualList(this.loop, el('log'), this.store, (row, e) => this.fill(row, e), {
       follow: (f) => {
         if (f) this.unseen = 0
         this.chrome.schedule()
       },
       nearTop: () => this.file !== undefined && void this.scrollback.load(this.file),
+      nearBottom: () => this.file !== undefined && void this.history.more(this.file),
+      hidden: (row) => clearRow(row),
     })
     this.chrome = this.loop.task('chrome', () => this.drawChrome())
     this.scrollback = new Scrollback(api, this.store, (rows) => {
       this.list.shift(rows)
       this.changed()
     })
-    this.feed = new Feed(
-      {
-        append: (lines, cursor) => {
-          this.ingest.lines(lines, cursor)
-          this.ingestTask.schedule()
-        },
-        notice: (type, data, id) => {
-          if (type === 'skipped') this.ingest.skipped(data as unknown as SkippedEvent)
-          else this.ingest.notice(type, data, id)
-          this.ingestTask.schedule()
-        },
-      },
-      cap,
-      () => this.conn?.stop()
-    )
+    this.history = new HistoryView({
+      api,
+      store: this.store,
+      scrollback: this.scrollback,
+      clear: () => (this.clearView(), this.generation),
+      current: (token) => token === this.generation,
+      applied: (c) => this.applyChange(c),
+      reveal: (row) => (this.list.scrollToRow(row), this.changed(true)),
+    })
     this.filterBar = new FilterBar((spec) => this.setFilter(spec), onSearchHistory)
-    this.pauseBtn.addEventListener('click', () => this.togglePause())
-    this.jumpBtn.addEventListener('click', () => this.jumpToLatest())
+    this.view = new ViewChrome(this.feed, this.store, this.status, this.filterBar)
+    this.view.pauseBtn.addEventListener('click', () => this.togglePause())
+    this.view.jumpBtn.addEventListener('click', () => this.backToLive())
+    this.view.liveBtn.addEventListener('click', () => this.backToLive())
   }
 
   async start(): Promise<void> {
@@ -118,36 +120,54 @@ export class App {
     const asked = new URLSearchParams(location.search).get('file') ?? undefined
     const link = parsePermalink(location.hash)
     const id = link?.file ?? asked
-    this.select(this.files.some((f) => f.id === id) ? id : this.files[0]?.id)
-    if (link) await openPermalink(this, link)
+    this.selectFile(this.files.some((f) => f.id === id) ? id : this.files[0]?.id)
+    if (link) await this.openAt(link)
     else this.conn?.start()
   }
 
   switchFile(id: string): void {
     if (id === this.file) return
-    history.replaceState(null, '', `?${this.query(id)}`)
-    this.queryCache = undefined
-    this.select(id)
+    this.address.setFile(id)
+    this.selectFile(id)
     this.conn?.start()
   }
 
-  /** (Re)opens the stream: resumed after `cursor`, or from a fresh init without one. */
-  stream(cursor?: string): void {
-    this.conn?.start(cursor)
+  async openAt(link: Permalink): Promise<void> {
+    if (link.file && link.file !== this.file) this.selectFile(link.file)
+    const file = this.file
+    if (file === undefined) return
+    this.list.followable = false
+    // The live stream only counts while the history view is shown: from a fresh init.
+    if (!this.history.active) this.conn?.start()
+    try {
+      const target = await this.history.open(file, link)
+      if (target) this.select(target)
+    } catch (e) {
+      this.resetReason = `this link no longer points into the file (${(e as Error).message})`
+      this.backToLive()
+    }
   }
 
-  stopStream(): void {
-    this.conn?.stop()
+  backToLive(): void {
+    this.list.followable = true
+    if (this.history.active) {
+      this.history.close()
+      this.address.dropLink()
+      this.clearView()
+      this.conn?.start()
+    }
+    this.target = undefined
+    this.list.scrollToBottom()
+    this.changed(true)
   }
 
-  /** A gap marker shown above the next init (a reset, a dead permalink). */
-  noteReset(text: string): void {
-    this.resetReason = text
+  select(e: Entry | undefined): void {
+    this.target = e
+    this.list.invalidate(true)
   }
 
   permalinkOf(e: Entry): string | undefined {
-    if (!e.cursor || e.marker) return undefined
-    return `?${this.query(this.file)}${formatPermalink({ file: this.file, cursor: e.cursor, back: e.back })}`
+    return this.address.permalink(this.file, e)
   }
 
   togglePause(): void {
@@ -156,25 +176,19 @@ export class App {
     this.chrome.schedule()
   }
 
-  jumpToLatest(): void {
-    this.target = undefined
-    this.list.scrollToBottom()
-    this.list.invalidate(true)
-  }
-
   setFilter(spec: FilterSpec): void {
     const f = compileFilter(spec)
     this.store.setFilter(f)
     this.filterError = f.error
     this.changed(true)
-    if (!this.list.following && this.target) {
-      for (let i = 0; i < this.store.count; i++)
-        if (this.store.row(i) === this.target) return this.list.scrollToRow(i)
-    }
+    const row = !this.list.following && this.target ? this.store.rowOf(this.target) : -1
+    if (row >= 0) this.list.scrollToRow(row)
   }
 
-  select(id: string | undefined): void {
+  selectFile(id: string | undefined): void {
     this.conn?.stop()
+    this.history.close()
+    this.list.followable = true
     this.file = id
     const info = this.files.find((f) => f.id === id)
     this.tabs.render(this.files, id)
@@ -182,43 +196,8 @@ export class App {
     this.status.backend(backendText(info))
     el<HTMLAnchorElement>('download-file').href = this.api.url('download', { file: id })
     this.clearView()
-    this.conn = this.streams(
-      id,
-      {
-        init: (ev, cursor) => this.onInit(ev.lines, cursor, ev.first),
-        update: (lines, cursor) => {
-          this.lineSize.observe(lines)
-          this.feed.batch(lines, cursor)
-          // While paused nothing is drawn, but the held count on the pause button changes.
-          if (this.feed.paused) this.chrome.schedule()
-        },
-        skipped: (ev, cursor) => {
-          this.feed.notice('skipped', { ...ev }, cursor)
-          if (this.feed.paused) this.chrome.schedule()
-        },
-        notice: (type, data, id) => {
-          if (type === 'reset') this.resetReason = noticeText(type, data)
-          else this.feed.notice(type, data, id)
-        },
-        status: (s) => this.onStatus(s),
-      },
-      () => skipBytes(this.store.cap, this.lineSize.average)
-    )
-  }
-
-  private onInit(lines: string[], cursor: string | undefined, first?: string): void {
-    this.clearView()
-    if (this.resetReason) this.store.marker(this.resetReason)
-    this.resetReason = undefined
-    this.lineSize.observe(lines)
-    this.store.append(lines, cursor)
-    this.feed.reset(cursor)
-    this.ingest.reset(cursor)
-    // `first` says exactly where the init starts; older servers only gave the end and a count.
-    if (first) this.scrollback.fromStart(first, false)
-    else this.scrollback.fromEnd(cursor, lines.length)
-    this.list.scrollToBottom()
-    this.changed(true)
+    const handlers: ConnHandlers = streamHandlers(this)
+    this.conn = this.streams(id, handlers, () => skipBytes(this.store.cap, this.lineSize.average))
   }
 
   /** The marker's "load": see skipped-load.ts. */
@@ -240,37 +219,20 @@ export class App {
     )
   }
 
-  /**
-   * What tests and the browser benchmark read (`window.taillight.stats()`): O(1), so calling it
-   * during a burst costs nothing. Counts are since the page opened.
-   */
+  /** What tests and the browser benchmark read (`window.taillight.stats()`): see page-stats.ts. */
   stats() {
-    return {
-      frames: this.loop.frames,
-      longestFrameMs: this.loop.longest,
-      longestTaskMs: this.loop.longestByTask(),
-      queued: this.ingest.queued,
-      discarded: this.ingest.discarded,
-      skippedRanges: this.ingest.skippedRanges,
-      skippedBytes: this.ingest.skippedBytes,
-      lines: this.store.total,
-      stream: this.conn?.where,
-      skip: skipBytes(this.store.cap, this.lineSize.average),
-      newest: this.store.row(this.store.count - 1)?.text,
-    }
+    return pageStats(this)
   }
 
-  private onStatus(s: ConnStatus): void {
-    this.status.connection(s)
-    // The backend can change (inotify → poll on ENOSPC, file recreated): refresh on each connect.
-    if (s.state === 'live')
-      this.api.files().then(
-        (files) => {
-          this.files = files
-          this.status.backend(backendText(files.find((f) => f.id === this.file)))
-        },
-        () => undefined
-      )
+  /** The backend can change (inotify → poll on ENOSPC, file recreated): refreshed on connect. */
+  refreshFiles(): void {
+    this.api.files().then(
+      (files) => {
+        this.files = files
+        this.status.backend(backendText(files.find((f) => f.id === this.file)))
+      },
+      () => undefined
+    )
   }
 
   clearView(): void {
@@ -282,7 +244,7 @@ export class App {
     this.unseen = 0
   }
 
-  private applyChange(c: { added: number; trimmed: number }): void {
+  private applyChange(c: ViewChange): void {
     if (!this.list.following) {
       this.unseen += c.added
       if (c.trimmed) this.list.shift(-c.trimmed)
@@ -297,33 +259,19 @@ export class App {
 
   private fill(row: HTMLElement, e: Entry): void {
     fillRow(row, e, this.store.ranges(e), this.permalinkOf(e))
-    if (e === this.target) row.classList.add('target')
+    const text = rowParts(row).text
+    if (e === this.target) {
+      row.classList.add('target')
+      text.setAttribute('aria-current', 'true')
+    } else text.removeAttribute('aria-current')
   }
 
   private drawChrome(): void {
-    const held = this.feed.held
-    this.pauseBtn.textContent = this.feed.paused
-      ? `Resume${held ? ` (${held.toLocaleString('en-US')}${this.feed.overflowed ? '+' : ''} new)` : ''}`
-      : 'Pause'
-    this.pauseBtn.setAttribute('aria-pressed', String(this.feed.paused))
-    const showJump = !this.list.following && this.unseen > 0
-    this.jumpBtn.hidden = !showJump
-    if (showJump)
-      this.jumpBtn.textContent = `${this.unseen.toLocaleString('en-US')} new line${this.unseen === 1 ? '' : 's'}, jump to latest`
-    this.status.counts(this.store.count, this.store.total, this.store.filtered)
-    this.filterBar.result(this.filterError, this.store.count, this.store.filtered)
-  }
-
-  // Asked for every row drawn (its permalink): the address is read once per file, since only
-  // switchFile changes its query (permalinks and search results change the hash).
-  private queryCache: { file: string | undefined; text: string } | undefined
-
-  private query(file: string | undefined): string {
-    const c = this.queryCache
-    if (c && c.file === file) return c.text
-    const q = new URLSearchParams(location.search)
-    if (file !== undefined) q.set('file', file)
-    this.queryCache = { file, text: q.toString() }
-    return this.queryCache.text
+    this.view.draw({
+      following: this.list.following,
+      unseen: this.unseen,
+      arrived: this.history.active ? this.history.arrived : undefined,
+      filterError: this.filterError,
+    })
   }
 }

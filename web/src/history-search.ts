@@ -2,14 +2,27 @@
  * @module Search beyond what is loaded: /api/search scans the file backwards on the server (linear-time
  * engine, time and byte budgets), page by page. Results open as permalinks.
  */
-import type { App } from './app.js'
-import { openPermalink } from './permalink-view.js'
+import type { Api } from './api.js'
+import type { Commands } from './commands.js'
+import type { FilterSpec } from './filter.js'
 import { formatPermalink } from './permalink.js'
 import { h } from './dom.js'
 import type { Panel } from './panel.js'
 import { stripAnsi } from './ansi.js'
 
-export async function searchHistory(app: App, panel: Panel, before?: string, into?: HTMLElement) {
+export interface SearchHost {
+  readonly api: Api
+  readonly file: string | undefined
+  readonly filterBar: { readonly spec: FilterSpec }
+  openAt: Commands['openAt']
+}
+
+export async function searchHistory(
+  app: SearchHost,
+  panel: Panel,
+  before?: string,
+  into?: HTMLElement
+) {
   const { text, regex, caseSensitive } = app.filterBar.spec
   const file = app.file
   if (!text || file === undefined) return
@@ -27,7 +40,7 @@ export async function searchHistory(app: App, panel: Panel, before?: string, int
         link.addEventListener('click', (ev) => {
           ev.preventDefault()
           history.replaceState(null, '', `${location.search}${link.hash}`)
-          void openPermalink(app, { file, cursor: m.cursor as string, back: 0 })
+          void app.openAt({ file, cursor: m.cursor as string, back: 0 })
         })
       }
       results.append(link)

@@ -4,17 +4,23 @@
  * and shows it with a copy button; the JSON toggle ("{}") shows the line pretty-printed. Both open
  * the side panel, which keeps rows at a fixed height for the virtual list.
  */
-import type { App } from './app.js'
+import type { Commands } from './commands.js'
+import type { Entry } from './store.js'
 import { prettyJson } from './json-line.js'
 import { h } from './dom.js'
 import type { Panel } from './panel.js'
 import { stripAnsi } from './ansi.js'
 
-export function wireLineActions(app: App, log: HTMLElement, panel: Panel): void {
+export function wireLineActions(
+  app: Commands,
+  itemOf: (row: HTMLElement) => Entry | undefined,
+  log: HTMLElement,
+  panel: Panel
+): void {
   log.addEventListener('click', (ev) => {
     const t = ev.target as HTMLElement
     const row = t.closest<HTMLElement>('.row')
-    const entry = row ? app.list.itemOf(row) : undefined
+    const entry = row ? itemOf(row) : undefined
     if (!entry) return
     if (t.classList.contains('load')) {
       if (entry.skipped) void app.loadSkipped(entry)
@@ -23,8 +29,7 @@ export function wireLineActions(app: App, log: HTMLElement, panel: Panel): void 
       const href = app.permalinkOf(entry)
       if (!href) return
       history.replaceState(null, '', href)
-      app.target = entry
-      app.list.invalidate(true)
+      app.select(entry)
       showLine(panel, 'Line', stripAnsi(entry.text), new URL(href, location.href).toString())
     } else if (t.classList.contains('json')) {
       const href = app.permalinkOf(entry)

@@ -4,7 +4,6 @@
  */
 import { Api } from './api.js'
 import { App } from './app.js'
-import { openPermalink } from './permalink-view.js'
 import { searchHistory } from './history-search.js'
 import { wireKeyboard } from './keyboard.js'
 import { wireLineActions } from './line-actions.js'
@@ -46,8 +45,8 @@ export function runPage(script: string): void {
     : undefined
   const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines, streams)
 
-  wireLineActions(app, el('log'), panel)
-  wireKeyboard(app, panel)
+  wireLineActions(app, (row) => app.list.itemOf(row), el('log'), panel)
+  wireKeyboard(app, app.filterBar, panel)
   el('download-shown').addEventListener('click', () => {
     const blob = new Blob([app.store.shownText()], { type: 'text/plain;charset=utf-8' })
     const a = document.createElement('a')
@@ -59,7 +58,7 @@ export function runPage(script: string): void {
   })
   addEventListener('hashchange', () => {
     const link = parsePermalink(location.hash)
-    if (link) void openPermalink(app, link)
+    if (link) void app.openAt(link)
   })
   // Exposed for the end-to-end tests and the browser benchmark (read-only use).
   Object.assign(window, { taillight: app })

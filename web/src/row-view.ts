@@ -36,6 +36,13 @@ export function rowParts(el: HTMLElement): RowParts {
   return p
 }
 
+/** Empties a row the list no longer shows. */
+export function clearRow(el: HTMLElement): void {
+  const p = rowParts(el)
+  p.text.replaceChildren()
+  p.text.removeAttribute('aria-current')
+}
+
 export function fillRow(
   el: HTMLElement,
   e: Entry,

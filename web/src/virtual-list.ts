@@ -15,12 +15,18 @@ export interface ListEvents {
   follow(following: boolean): void
   /** The view is near the top: a chance to load older lines. */
   nearTop(): void
+  /** The view reached the bottom while it may not follow (a history view): newer lines. */
+  nearBottom?(): void
+  /** A pool row left the view: it must not keep its old line (marks, aria-current) in the page. */
+  hidden?(el: HTMLElement): void
 }
 
 const OVERSCAN = 8
 
 export class VirtualList<T> {
   following = true
+  /** False in a history view: reaching the bottom loads more instead of following. */
+  followable = true
   private readonly sizer: HTMLElement
   private readonly layer: HTMLElement
   private readonly pool: HTMLElement[] = []
@@ -96,7 +102,11 @@ export class VirtualList<T> {
       const el = this.pool[k] as HTMLElement
       const item = first + k < last ? this.source.row(first + k) : undefined
       if (item === undefined) {
-        if (!el.hidden) el.hidden = true
+        if (!el.hidden) {
+          el.hidden = true
+          this.shown.delete(el)
+          this.events.hidden?.(el)
+        }
         continue
       }
       el.hidden = false
@@ -112,7 +122,9 @@ export class VirtualList<T> {
   private onScroll(): void {
     const s = this.scroller
     const h = this.rowHeight || 20
-    this.setFollowing(s.scrollTop + s.clientHeight >= s.scrollHeight - h / 2)
+    const atBottom = s.scrollTop + s.clientHeight >= s.scrollHeight - h * 4
+    if (atBottom && !this.followable) this.events.nearBottom?.()
+    this.setFollowing(this.followable && s.scrollTop + s.clientHeight >= s.scrollHeight - h / 2)
     if (s.scrollTop < h * 4) this.events.nearTop()
     this.frames.schedule()
   }

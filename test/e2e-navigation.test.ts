@@ -1,0 +1,119 @@
+/**
+ * Navigation that lands (issue 12, problems 1 and 2): a permalink opened in a new page and a
+ * history search hit both enter a history view at their line, in a 200,000-line file, for a line
+ * near its start: the line is marked (aria-current), inside the viewport, with context above and
+ * below; live lines do not move the view, and "Back to live" returns to the end of the file.
+ */
+import { writeFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, requireChromium, type Browser } from './helpers-web/browser.js'
+import * as p from './helpers-web/page.js'
+import { serverKind, startServer, type RunningServer } from './helpers-web/server.js'
+
+const enabled = requireChromium('e2e-navigation')
+const BIG = 200_000
+
+describe.skipIf(!enabled)(`navigation in Chromium (server: ${serverKind()})`, () => {
+  let browser: Browser
+  let dir: string
+  let big: string
+  let server: RunningServer
+  const pages: Page[] = []
+  const errors: string[] = []
+
+  beforeAll(async () => {
+    browser = await launchBrowser()
+    dir = p.tempDir()
+    big = join(dir, 'big.log')
+    const lines = p.numbered('big', 1, BIG)
+    writeFileSync(big, lines.join('\n') + '\n')
+    server = await startServer([big])
+  }, 30_000)
+
+  afterAll(async () => {
+    for (const pg of pages) await pg.close()
+    await server?.stop()
+    await browser?.close()
+    rmSync(dir, { recursive: true, force: true })
+    expect(errors).toEqual([])
+  })
+
+  async function open(url: string): Promise<Page> {
+    const page = await browser.context.newPage()
+    page.on('pageerror', (e) => errors.push(e.message))
+    pages.push(page)
+    await page.goto(url)
+    return page
+  }
+
+  /** The marked line's text, once it is inside the log's viewport. */
+  async function landed(page: Page, text: string): Promise<void> {
+    const current = page.locator('[data-testid="line"][aria-current="true"]', { hasText: text })
+    await current.waitFor({ timeout: 15_000 })
+    await expect
+      .poll(() =>
+        page.evaluate(`(() => {
+          const t = document.querySelector('[data-testid="line"][aria-current="true"]').getBoundingClientRect()
+          const v = document.querySelector('[data-testid="log"]').getBoundingClientRect()
+          return t.top >= v.top && t.bottom <= v.bottom
+        })()`)
+      )
+      .toBe(true)
+  }
+
+  function nth(i: number): string {
+    return `big ${String(i).padStart(5, '0')}`
+  }
+
+  it('a search hit near the start of a 200k-line file lands there, with context', async () => {
+    const page = await open(server.url)
+    await p.waitLines(page, (l) => l.at(-1) === `big ${BIG}`)
+    await page.getByTestId('filter').fill('big 00042')
+    await page.getByTestId('search-history').click()
+    await page
+      .getByTestId('search-results')
+      .locator('a.hit', { hasText: 'big 00042' })
+      .click({ timeout: 20_000 })
+    await landed(page, 'big 00042')
+    // Clear the filter: the context around the hit is there, above and below.
+    await page.getByTestId('filter').fill('')
+    await p.waitLines(page, (l) => l.includes(nth(41)) && l.includes(nth(43)))
+    await landed(page, 'big 00042')
+    expect(await page.getByTestId('live').isVisible()).toBe(true)
+    const url = page.url()
+    expect(url).toMatch(/#.*line=/)
+
+    // The same link in a new page lands too.
+    const linked = await open(url)
+    await landed(linked, 'big 00042')
+    await p.waitLines(linked, (l) => l.includes(nth(40)) && l.includes(nth(44)))
+
+    // New lines arrive in the background and do not move the view; Back to live shows them.
+    p.append(big, ['a line written later'])
+    await linked.getByTestId('live').filter({ hasText: '1 new' }).waitFor({ timeout: 15_000 })
+    await landed(linked, 'big 00042')
+    await linked.getByTestId('live').click()
+    await p.waitLines(linked, (l) => l.at(-1) === 'a line written later')
+    expect(await linked.getByTestId('live').isVisible()).toBe(false)
+    expect(await linked.locator('[aria-current="true"]:visible').count()).toBe(0)
+  }, 60_000)
+
+  it('a permalink set as the hash of an open page lands on its line', async () => {
+    const page = await open(server.url)
+    await p.waitLines(page, (l) => l.length > 0)
+    const first = await open(server.url)
+    await first.getByTestId('filter').fill('big 00007')
+    await first.getByTestId('search-history').click()
+    const href = (await first
+      .getByTestId('search-results')
+      .locator('a.hit', { hasText: 'big 00007' })
+      .getAttribute('href', { timeout: 20_000 })) as string
+    await page.evaluate(`location.hash = ${JSON.stringify(href)}`)
+    await landed(page, 'big 00007')
+    // Near the start of the file: the lines above it are there down to the first.
+    const stored = await p.storedLines(page)
+    expect(stored.slice(0, 8)).toEqual(['start of file', ...p.numbered('big', 1, 7)])
+  }, 60_000)
+})

@@ -1,0 +1,82 @@
+/**
+ * @module What the page does with each event of the live stream. While live: an init replaces
+ * the view, updates and gaps go through the pause-aware feed. In a history view the stream only
+ * counts what arrives (for "Back to live (N new)"), so no amount of writing moves or grows it.
+ */
+import type { ConnHandlers, ConnStatus } from './connection.js'
+import type { Feed } from './feed.js'
+import type { FrameTask } from './frame-loop.js'
+import type { HistoryView } from './history-view.js'
+import type { Ingest } from './ingest.js'
+import { noticeText } from './notices.js'
+import type { Scrollback } from './scrollback.js'
+import type { LineSizeEstimate } from './skip-size.js'
+import type { StatusBar } from './status-bar.js'
+import type { LineStore } from './store.js'
+import type { VirtualList } from './virtual-list.js'
+import type { Entry } from './store.js'
+
+export interface StreamHost {
+  readonly history: HistoryView
+  readonly feed: Feed
+  readonly ingest: Ingest
+  readonly store: LineStore
+  readonly scrollback: Scrollback
+  readonly list: VirtualList<Entry>
+  readonly lineSize: LineSizeEstimate
+  readonly status: StatusBar
+  readonly chrome: FrameTask
+  /** A gap marker shown above the next init (a reset, a dead permalink). */
+  resetReason: string | undefined
+  clearView(): void
+  changed(repaint?: boolean): void
+  refreshFiles(): void
+}
+
+export function streamHandlers(app: StreamHost): ConnHandlers {
+  return {
+    init: (ev, cursor) => {
+      if (!app.history.active) onInit(app, ev.lines, cursor, ev.first)
+    },
+    update: (lines, cursor) => {
+      app.lineSize.observe(lines)
+      if (app.history.active) {
+        app.history.arrived += lines.length
+        app.chrome.schedule()
+        return
+      }
+      app.feed.batch(lines, cursor)
+      // While paused nothing is drawn, but the held count on the pause button changes.
+      if (app.feed.paused) app.chrome.schedule()
+    },
+    skipped: (ev, cursor) => {
+      if (app.history.active) return
+      app.feed.notice('skipped', { ...ev }, cursor)
+      if (app.feed.paused) app.chrome.schedule()
+    },
+    notice: (type, data, id) => {
+      if (app.history.active) return
+      if (type === 'reset') app.resetReason = noticeText(type, data)
+      else app.feed.notice(type, data, id)
+    },
+    status: (s: ConnStatus) => {
+      app.status.connection(s)
+      if (s.state === 'live') app.refreshFiles()
+    },
+  }
+}
+
+function onInit(app: StreamHost, lines: string[], cursor: string | undefined, first?: string) {
+  app.clearView()
+  if (app.resetReason) app.store.marker(app.resetReason)
+  app.resetReason = undefined
+  app.lineSize.observe(lines)
+  app.store.append(lines, cursor)
+  app.feed.reset(cursor)
+  app.ingest.reset(cursor)
+  // `first` says exactly where the init starts; older servers only gave the end and a count.
+  if (first) app.scrollback.fromStart(first, false)
+  else app.scrollback.fromEnd(cursor, lines.length)
+  app.list.scrollToBottom()
+  app.changed(true)
+}
