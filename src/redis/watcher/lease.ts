@@ -1,7 +1,8 @@
 /**
  * @module The lease that makes one watcher of a file the leader; the others stand by.
  *
- * Acquire is `SET NX PX` plus `INCR` of the file's epoch in one script; renew and release
+ * Acquire is `SET NX PX` plus `INCR` of the file's epoch in one script (or, held by another,
+ * the holder's remaining TTL: a standby tries again right when it runs out); renew and release
  * compare the owner token first (the Redis distributed-lock recipe). The lease alone cannot
  * stop a leader paused past its TTL, so every append carries the epoch it was elected with and
  * the append script refuses any other (commands.ts): a stale leader is fenced by Redis itself.
@@ -14,7 +15,8 @@ import type { RedisConn } from '../conn.js'
 import { errorText } from '../commands.js'
 
 const ACQUIRE = `local cur = redis.call('GET', KEYS[1])
-if cur ~= ARGV[1] and not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+if cur ~= ARGV[1] and not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+local t = redis.call('PTTL', KEYS[1]) if t < 1 then t = tonumber(ARGV[2]) end return -t end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 local e = redis.call('INCR', KEYS[2])
 local m = tonumber(ARGV[3])
@@ -51,6 +53,8 @@ export class Lease {
   private timer: ReturnType<typeof setTimeout> | null = null
   private closed = false
   private running = false
+  /** Standing by: when to try again (the holder's remaining TTL, at most renewMs). */
+  private retryIn = 0
   /** lost() during a tick: try to acquire right after it. */
   private again = false
   readonly owner = crypto.randomUUID()
@@ -112,6 +116,7 @@ export class Lease {
     if (this.closed) return
     this.running = true
     this.again = false
+    this.retryIn = this.renewMs
     const sent = performance.now()
     try {
       if (this.conn.state === 'ready') {
@@ -120,9 +125,11 @@ export class Lease {
           if (Number(ok) === 1) this.deadline = sent + this.ttl
           else this.stepDown()
         } else {
-          const e = await this.eval(ACQUIRE, [String(this.ttl), String(this.epoch)])
-          if (e !== null && e !== undefined && !this.closed) {
-            this.epoch = Number(e)
+          const e = Number(await this.eval(ACQUIRE, [String(this.ttl), String(this.epoch)]))
+          // Held by another: try again just after its lease would run out, not a renew later.
+          if (e < 0) this.retryIn = Math.min(this.renewMs, Math.max(20, -e + 10))
+          else if (e > 0 && !this.closed) {
+            this.epoch = e
             this.deadline = sent + this.ttl
             this.leader = true
             this.since = Date.now()
@@ -140,7 +147,7 @@ export class Lease {
     // Wake at the next renew or at the local deadline, whichever is first.
     const left = this.deadline - this.margin - performance.now()
     if (this.leader && left <= 0) this.stepDown()
-    let wait = this.leader ? Math.min(this.renewMs, Math.max(0, left)) : this.renewMs
+    let wait = this.leader ? Math.min(this.renewMs, Math.max(0, left)) : this.retryIn
     if (this.again) wait = 0
     this.timer = setTimeout(() => void this.tick(), wait)
   }
