@@ -6,11 +6,15 @@ import { statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { DEFAULT_MAX_FILES, DEFAULT_PORT } from './cli-help.js'
+import { tlsFiles, type TlsFiles } from './cli-tls.js'
 import { bool, hostList, int, tokenFromFile, UsageError } from './cli-values.js'
 import { patternProblem, isPattern } from './config/file-set.js'
 import { loadConfig } from './config/load-config.js'
 import type { ConfigValues, FileSpec } from './config/schema.js'
+import type { AlertSpec } from './alerts/rule.js'
+import { publicUrlProblem } from './alerts/payload.js'
 import { MAX_LINES } from './server/app.js'
+import { normalizeBasePath } from './server/base-path.js'
 
 export { UsageError } from './cli-values.js'
 
@@ -22,6 +26,10 @@ export interface CliOptions {
   poll: boolean
   token?: string
   auth?: { jwks: string; issuer?: string; audience?: string }
+  /** Serve under this path behind a reverse proxy: '' or `/a/b`. */
+  basePath: string
+  /** Serve HTTPS (HTTP/2 with HTTP/1.1 fallback) with this certificate and key. */
+  tls?: TlsFiles
   maxClients: number
   maxFiles: number
   /** Processes serving the port (node:cluster); 1 is one process, no cluster. */
@@ -39,6 +47,12 @@ export interface CliOptions {
   check: boolean
   redis?: string
   redisMaxLen: number
+  /** The page's address as users reach it (alerts carry permalinks under it). */
+  publicUrl?: string
+  /** Follow files in directories other users may write (no symlink-swap check). */
+  allowInsecureDir: boolean
+  /** The config file's `alerts:` rules. */
+  alerts: AlertSpec[]
 }
 
 const FLAGS = {
@@ -54,6 +68,9 @@ const FLAGS = {
   'auth-jwks': { type: 'string' },
   'auth-issuer': { type: 'string' },
   'auth-audience': { type: 'string' },
+  'base-path': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   'max-clients': { type: 'string' },
   'max-files': { type: 'string' },
   workers: { type: 'string' },
@@ -61,6 +78,8 @@ const FLAGS = {
   edge: { type: 'boolean' },
   redis: { type: 'string' },
   'redis-maxlen': { type: 'string' },
+  'public-url': { type: 'string' },
+  'allow-insecure-dir': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const
@@ -120,7 +139,7 @@ function resolve(
     const p = pick(flag, envName)
     return p ? int(p.value, p.name, min, max) : d
   }
-  const flag = (name: 'poll' | 'demo' | 'edge', envName: string) => {
+  const flag = (name: 'poll' | 'demo' | 'edge' | 'allow-insecure-dir', envName: string) => {
     if (v[name] === true) return true
     const p =
       env[envName] !== undefined
@@ -138,6 +157,7 @@ function resolve(
   const opts: CliOptions = {
     host,
     allowedHosts: hostList(pick('allowed-hosts', 'TAILLIGHT_ALLOWED_HOSTS')),
+    basePath: basePath(pick('base-path', 'TAILLIGHT_BASE_PATH')),
     port: num('port', 'TAILLIGHT_PORT', 0, 65535, DEFAULT_PORT),
     lines: num('lines', 'TAILLIGHT_LINES', 0, MAX_LINES, 10),
     poll: flag('poll', 'TAILLIGHT_POLL'),
@@ -150,9 +170,17 @@ function resolve(
     specs: [...(config?.files ?? []), ...positionals.map((path) => ({ path }))],
     check,
     redisMaxLen: num('redis-maxlen', 'TAILLIGHT_REDIS_MAXLEN', 100, 100_000_000, 100_000),
+    allowInsecureDir: flag('allow-insecure-dir', 'TAILLIGHT_ALLOW_INSECURE_DIR'),
+    alerts: config?.alerts ?? [],
   }
   if (configPath) opts.config = configPath
   if (tok) opts.token = tok.value
+  const pub = pick('public-url', 'TAILLIGHT_PUBLIC_URL')
+  const pubProblem = pub && publicUrlProblem(pub.value)
+  if (pubProblem) throw new UsageError(`${pub.name} ${pubProblem}`)
+  if (pub) opts.publicUrl = pub.value
+  const tls = tlsFiles(pick('tls-cert', 'TAILLIGHT_TLS_CERT'), pick('tls-key', 'TAILLIGHT_TLS_KEY'))
+  if (tls) opts.tls = tls
   const jwks = pick('auth-jwks', 'TAILLIGHT_AUTH_JWKS')
   const issuer = pick('auth-issuer', 'TAILLIGHT_AUTH_ISSUER')?.value
   const audience = pick('auth-audience', 'TAILLIGHT_AUTH_AUDIENCE')?.value
@@ -176,6 +204,14 @@ function resolve(
   if (opts.specs.length === 0 && !opts.demo && !opts.redis) throw new UsageError('no file given')
   for (const f of opts.files) checkPositional(f)
   return opts
+}
+
+function basePath(p: { value: string; name: string } | undefined): string {
+  try {
+    return normalizeBasePath(p?.value)
+  } catch (err) {
+    throw new UsageError(`${p?.name}: ${(err as Error).message}`)
+  }
 }
 
 /** --workers N or `auto` (one per core the process may use). */

@@ -5,11 +5,12 @@
  * (`assets`) come from the Node adapter (node-serve.ts); without them the app still runs on any
  * runtime that speaks Request/Response, with a Web-stream SSE body and a minimal page.
  */
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import type { LogSource } from '../core/log-source.js'
 import { bindViewer } from './access.js'
 import { filesRoute, healthRoute, metricsRoute } from './api-routes.js'
 import { requireAuth } from './auth.js'
+import { mountAt } from './base-path.js'
 import { Broadcaster, type BroadcasterOptions } from './broadcaster.js'
 import type { AppContext, AppEnv, FileEntry, SseTransport } from './context.js'
 import { downloadRoute } from './download-route.js'
@@ -47,6 +48,8 @@ export interface AppDeps {
   jwt?: JwtVerifier
   /** Answer only requests whose Host passes (hostAllowList in host-check.ts); undefined: any. */
   hostCheck?: HostCheck
+  /** Serve everything under this path (normalizeBasePath in base-path.ts: '' or `/a/b`). */
+  basePath?: string
   /** SSE clients across all files (default 10,000). */
   maxClients?: number
   /** Lines in `init` when ?lines= is absent (default 10). */
@@ -119,11 +122,14 @@ export function createApp(deps: AppDeps): Taillight {
   }
 
   const app = new Hono<AppEnv>()
+  const base = deps.basePath ?? ''
   // First, so a rebound name learns nothing, not even which routes exist.
-  if (deps.hostCheck) app.use(requireHost(deps.hostCheck))
+  const guards: MiddlewareHandler<AppEnv>[] = deps.hostCheck ? [requireHost(deps.hostCheck)] : []
   // CSP, frame-ancestors 'none', nosniff, and Referrer-Policy: no-referrer (a ?token= in the
   // page URL must not leak to other sites through Referer). The SSE fast path writes its own.
-  app.use(securityHeaders())
+  guards.push(securityHeaders())
+  // Under a base path the guards run in the outer app (base-path.ts), before the prefix check.
+  if (!base) for (const g of guards) app.use(g)
   app.use(async (c, next) => {
     c.set('query', parseQuery(c.req.url))
     await next()
@@ -137,7 +143,7 @@ export function createApp(deps: AppDeps): Taillight {
     })
   }
   if (deps.token !== undefined || deps.jwt) {
-    app.use(requireAuth({ token: deps.token, jwt: deps.jwt }, (path) => path === '/health'))
+    app.use(requireAuth({ token: deps.token, jwt: deps.jwt, base }, (path) => path === '/health'))
     app.use(bindViewer())
   }
   const page = () => assets?.page() ?? fallbackPage()
@@ -179,9 +185,10 @@ export function createApp(deps: AppDeps): Taillight {
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500)
   })
 
+  const served = base ? mountAt(app, base, guards) : app
   return {
-    app,
-    fetch: (req, env) => app.fetch(req, env),
+    app: served,
+    fetch: (req, env) => served.fetch(req, env),
     files,
     registry,
     metrics,

@@ -60,24 +60,29 @@ function cookie(c: Context<AppEnv>, name: string): string | undefined {
   return undefined
 }
 
-function setSession(c: Context<AppEnv>, value: string): void {
+/** The cookie goes only to this app's paths: under a base path, not to the proxy's others. */
+function setSession(c: Context<AppEnv>, value: string, base: string): void {
   const secure = new URL(c.req.url).protocol === 'https:' ? '; Secure' : ''
   c.header(
     'Set-Cookie',
-    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000${secure}`
+    `${SESSION_COOKIE}=${value}; Path=${base || '/'}; HttpOnly; SameSite=Strict; Max-Age=2592000${secure}`
   )
 }
 
-/** The request's own path and query without `token`: where a person lands after signing in. */
-function withoutToken(url: string): string {
+/**
+ * The request's own path and query without `token`: where a person lands after signing in. The
+ * app sees paths without the base path (base-path.ts); the browser needs them with it.
+ */
+export function withoutToken(url: string, base: string): string {
   const u = new URL(url)
   u.searchParams.delete('token')
-  return u.pathname + u.search
+  return base + u.pathname + u.search
 }
 
-/** Only a path on this server: never `//evil.example` or an absolute URL. */
-function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : '/'
+/** Only a path of this app: never `//evil.example`, an absolute URL or outside the base path. */
+export function safeNext(next: string | undefined, base: string): string {
+  const ok = next && /^\/(?![/\\])/.test(next) && next.startsWith(`${base}/`)
+  return ok ? next : `${base}/`
 }
 
 export interface AuthOptions {
@@ -85,6 +90,8 @@ export interface AuthOptions {
   token?: string
   /** JWT bearer tokens checked against a JWKS (--auth-jwks). */
   jwt?: JwtVerifier
+  /** The base path the app is served under ('' for the root): redirects and the cookie keep it. */
+  base?: string
 }
 
 /** Who made a request, when a JWT said so (per-file access reads the groups). */
@@ -99,10 +106,11 @@ export function requireAuth(
   open: (path: string) => boolean
 ): MiddlewareHandler<AppEnv> {
   const token = o.token
+  const base = o.base ?? ''
   const session = token === undefined ? undefined : sessionValue(token)
   return async (c, next) => {
     if (c.req.path === '/auth' && c.req.method === 'POST' && token !== undefined) {
-      return signIn(c, token, (await session) as string)
+      return signIn(c, token, (await session) as string, base)
     }
     if (open(c.req.path)) return next()
     const fromQuery = queryToken(c)
@@ -122,8 +130,8 @@ export function requireAuth(
     if (token !== undefined) {
       if (fromQuery !== undefined && tokenMatches(fromQuery, token)) {
         if (PAGES.has(c.req.path) && c.req.method === 'GET') {
-          setSession(c, (await session) as string)
-          return c.redirect(withoutToken(c.req.url), 303)
+          setSession(c, (await session) as string, base)
+          return c.redirect(withoutToken(c.req.url, base), 303)
         }
         return next()
       }
@@ -131,7 +139,10 @@ export function requireAuth(
       const got = cookie(c, SESSION_COOKIE)
       if (got !== undefined && tokenMatches(got, (await session) as string)) return next()
       if (PAGES.has(c.req.path)) {
-        return signInPage(withoutToken(c.req.url), fromQuery === undefined ? '' : 'Wrong token.')
+        return signInPage(
+          withoutToken(c.req.url, base),
+          fromQuery === undefined ? '' : 'Wrong token.'
+        )
       }
     }
     c.header('WWW-Authenticate', 'Bearer realm="taillight"')
@@ -141,7 +152,12 @@ export function requireAuth(
 }
 
 /** POST /auth from the sign-in form: `token`, `next`. */
-async function signIn(c: Context<AppEnv>, token: string, session: string): Promise<Response> {
+async function signIn(
+  c: Context<AppEnv>,
+  token: string,
+  session: string,
+  base: string
+): Promise<Response> {
   let form: FormData
   try {
     form = await c.req.formData()
@@ -149,9 +165,9 @@ async function signIn(c: Context<AppEnv>, token: string, session: string): Promi
     return c.json({ error: { code: 'bad_request', message: 'expected a form' } }, 400)
   }
   const given = form.get('token')
-  const next = safeNext(String(form.get('next') ?? '/'))
+  const next = safeNext(String(form.get('next') ?? '/'), base)
   if (typeof given === 'string' && tokenMatches(given.trim(), token)) {
-    setSession(c, session)
+    setSession(c, session, base)
     return c.redirect(next, 303)
   }
   return signInPage(next, 'Wrong token.')

@@ -98,7 +98,7 @@ export function runCli(
     10_000,
     new Promise<string>((resolve, reject) => {
       const check = () => {
-        const m = /listening on (http:\/\/\S+)/.exec(out)
+        const m = /listening on (https?:\/\/\S+)/.exec(out)
         if (m) resolve(m[1] as string)
       }
       child.stdout?.on('data', check)
