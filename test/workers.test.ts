@@ -182,7 +182,7 @@ describe('--workers 2', () => {
     workerPids.push(replaced.pid)
   }, 40_000)
 
-  it('/health and /metrics add up every worker; --max-clients is the total; SIGHUP reaches all', async () => {
+  it('/health and /metrics add up every worker, name a stuck one; --max-clients is the total; SIGHUP reaches all', async () => {
     const { c, url } = await start(['--max-clients', '2'])
     const [a, ha] = await pinTo(url, () => true)
     const [b] = await pinTo(url, (h) => h.worker !== ha.worker)
@@ -206,6 +206,21 @@ describe('--workers 2', () => {
     const { res } = await pin(url).get('/events')
     expect(res.statusCode).toBe(503)
     res.resume()
+    // A stuck worker costs one short wait, not a hung /health: it is named, the whole degraded.
+    const [self] = await pinTo(url, (x) => x.worker === ha.worker)
+    const stuck = h.workers.find((w) => w.id !== ha.worker)!
+    process.kill(stuck.pid, 'SIGSTOP')
+    try {
+      const slow = await self.health()
+      expect(slow.status).toBe('degraded')
+      expect(slow.workers.find((w) => w.id === stuck.id)).toEqual({
+        id: stuck.id,
+        pid: stuck.pid,
+        status: 'unresponsive',
+      })
+    } finally {
+      process.kill(stuck.pid, 'SIGCONT')
+    }
     c.child.kill('SIGHUP')
     await until(
       () => (c.stderr().match(/SIGHUP received: nothing to reload/g) ?? []).length === 2,
