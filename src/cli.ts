@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs'
 import { HELP } from './cli-help.js'
 import { edgeMeta, localFiles, type LocalFiles } from './cli-files.js'
 import { plural, reload, say } from './cli-reload.js'
-import { reloadAlerts, startAlerts } from './cli-alerts.js'
 import { parseCli, UsageError } from './cli-options.js'
 import { ConfigError } from './config/schema.js'
 import type { LogSource } from './core/log-source.js'
@@ -67,7 +66,6 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   const announce = role ? role.announce : (text: string) => void process.stdout.write(text)
 
   let demo: Demo | undefined
-  const alerts = startAlerts(opts, say)
   let local: LocalFiles | undefined
   let served: readonly LogSource[] = []
   let followed: FileSource[] = []
@@ -85,7 +83,6 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       new Promise((r) => setTimeout(r, 300)),
     ])
     demo?.stop()
-    alerts?.close()
   }
   try {
     if (opts.demo) {
@@ -96,14 +93,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       const edge = await createEdgeSources(opts.redis)
       redis = edge
       served = edge.sources
-      for (const s of served) alerts?.watch(s)
     } else {
-      local = localFiles(opts.specs, {
-        poll: opts.poll,
-        maxFiles: opts.maxFiles,
-        log: say,
-        onOpen: (s) => alerts?.watch(s),
-      })
+      local = localFiles(opts.specs, { poll: opts.poll, maxFiles: opts.maxFiles, log: say })
       await local.watch.scan()
       served = followed = local.watch.list().map((f) => f.handle)
     }
@@ -126,8 +117,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         metrics: role?.metrics,
         lines: opts.lines,
         health: () => (redis ? { redis: redis.health() } : {}),
-        metricsText: () =>
-          (redis ? renderRedisMetrics(redis.health()) : '') + (alerts?.metrics.render() ?? ''),
+        metricsText: () => (redis ? renderRedisMetrics(redis.health()) : ''),
       },
       { host: opts.host, port: opts.port, tls: opts.tls }
     )
@@ -139,10 +129,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     if (redis?.role === 'edge') {
       const registry = node.taillight.registry
       redis.serveIn({
-        add: (s) => {
-          registry.add(s, edgeMeta([s], opts.specs).get(s.id))
-          alerts?.watch(s)
-        },
+        add: (s) => registry.add(s, edgeMeta([s], opts.specs).get(s.id)),
         remove: (id, reason) => registry.remove(id, reason),
       })
     }
@@ -200,7 +187,6 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     reload(opts.config, local, registry, argv, env, opts.specs).catch((err) =>
       say(`reload of ${opts.config} failed: ${(err as Error).message}`)
     )
-    if (alerts) reloadAlerts(alerts, argv, env, say)
   })
   return 0
 }
