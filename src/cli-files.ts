@@ -26,7 +26,13 @@ export interface LocalFiles {
 
 export function localFiles(
   specs: readonly FileSpec[],
-  o: { poll: boolean; maxFiles: number; log: (line: string) => void }
+  o: {
+    poll: boolean
+    maxFiles: number
+    log: (line: string) => void
+    /** Every source opened, from its first tick (alerts watch its lines). */
+    onOpen?: (s: FileSource) => void
+  }
 ): LocalFiles {
   let registry: FileRegistry | undefined
   const specOf = new Map<string, FileSpec>()
@@ -35,6 +41,7 @@ export function localFiles(
     log: o.log,
     async open(id, path, spec) {
       const s = await createFileSource(id, path, { poll: o.poll })
+      o.onOpen?.(s)
       s.subscribe((e) => {
         if (e.type === 'error') o.log(`${e.code} ${e.path}: ${e.message}`)
         else if (e.type === 'missing') o.log(`waiting for ${e.path}`)

@@ -48,7 +48,7 @@ describe('config errors', () => {
     ['files:\n  - "/var/log/[ab.log"\n', /:2: files\[0\]\.path is not a well-formed pattern/],
     ['files:\n  - "/var/**/x.log"\n', /:2: files\[0\]\.path '\*\*' is not supported/],
     ['auth:\n  jwks: https://x\n  issue: y\n', /:3: auth\.issue is not a known key/],
-    ['alerts:\n  - match: x\n', /:2: alerts are not supported/],
+    ['alerts:\n  - match: x\n', /:2: alerts\[0\]\.webhook is missing/],
     ['port: 1\nport: 2\n', /:2: port is given twice/],
     ['max_clients: 1\nmax-clients: 2\n', /:2: max-clients is given twice/],
     ['files:\n  - a\n - b\n', /^\/etc\/taillight\.yml:3: not valid YAML: /],

@@ -5,11 +5,12 @@
  * Option keys mirror the command-line flags (`max-clients`, or `max_clients`) and come out as
  * strings with the name of their origin, so cli-options.ts applies the very same checks to a
  * value from the file as to one from a flag. What only the file can say is checked here:
- * `files:` entries. `alerts:` is reserved: rules will be a list of `{match, files?, webhook,
- * name?, every?}` where `files` names entries by `id` or path pattern, which is why every entry
- * may carry an `id` of its own.
+ * `files:` entries, and `alerts:` rules (alerts-schema.ts) whose `files` name entries by `id`
+ * or path pattern, which is why every entry may carry an `id` of its own.
  */
 import type { Node, Scalar, YAMLMap, YAMLSeq } from 'yaml'
+import type { AlertSpec } from '../alerts/rule.js'
+import { readAlerts } from './alerts-schema.js'
 import { loadYaml } from './lazy-deps.js'
 
 const isMap = (n: unknown): n is YAMLMap => loadYaml().isMap(n)
@@ -35,6 +36,7 @@ export interface Sourced {
 export interface ConfigValues {
   options: Map<string, Sourced>
   files: FileSpec[]
+  alerts: AlertSpec[]
 }
 
 /** Flag-like keys and whether they take a string, a number, a boolean or a list. */
@@ -50,6 +52,8 @@ const OPTIONS: Record<string, 'string' | 'int' | 'bool' | 'list'> = {
   'max-files': 'int',
   redis: 'string',
   'redis-maxlen': 'int',
+  'public-url': 'string',
+  'allow-insecure-dir': 'bool',
 }
 const AUTH = new Set(['jwks', 'issuer', 'audience'])
 const FILE_KEYS = new Set(['path', 'id', 'groups', 'lines'])
@@ -75,14 +79,14 @@ export interface Place {
   lineOf(node: Node | null | undefined): number
 }
 
-type Where = (node: Node | null | undefined, key: string, problem: string) => ConfigError
+export type Where = (node: Node | null | undefined, key: string, problem: string) => ConfigError
 
 /** Reads the document's root node (null for an empty file). */
 export function readConfig(root: unknown, place: Place): ConfigValues {
   const where: Where = (n, key, problem) =>
     new ConfigError(place.file, place.lineOf(n), key, problem)
   const name = (n: Node | null, key: string) => `${place.file}:${place.lineOf(n)}: ${key}`
-  const out: ConfigValues = { options: new Map(), files: [] }
+  const out: ConfigValues = { options: new Map(), files: [], alerts: [] }
   if (root === null || root === undefined) return out
   if (!isMap(root)) throw where(root as Node, '(top level)', 'must be a map of keys')
   for (const { key: k, value: v } of eachPair(root, '', where)) {
@@ -90,7 +94,7 @@ export function readConfig(root: unknown, place: Place): ConfigValues {
     const node = v as Node
     if (norm === 'files') out.files = files(node, where)
     else if (norm === 'auth') auth(node, out.options, where, name)
-    else if (norm === 'alerts') throw where(node, 'alerts', 'are not supported by this version')
+    else if (norm === 'alerts') out.alerts = readAlerts(node, where)
     else if (OPTIONS[norm]) {
       out.options.set(norm, {
         value: option(norm, OPTIONS[norm], node, where),
@@ -101,7 +105,7 @@ export function readConfig(root: unknown, place: Place): ConfigValues {
   return out
 }
 
-function* eachPair(map: YAMLMap, prefix: string, where: Where) {
+export function* eachPair(map: YAMLMap, prefix: string, where: Where) {
   const seen = new Set<string>()
   for (const pair of map.items) {
     const keyNode = pair.key as Node
@@ -115,7 +119,7 @@ function* eachPair(map: YAMLMap, prefix: string, where: Where) {
   }
 }
 
-function scalar(node: Node | null, key: string, where: Where): string | number | boolean {
+export function scalar(node: Node | null, key: string, where: Where): string | number | boolean {
   if (!isScalar(node) || node.value === null || typeof node.value === 'object') {
     throw where(node, key, 'must be a single value')
   }
@@ -147,7 +151,7 @@ function auth(
   }
 }
 
-function stringList(node: Node | null, key: string, where: Where): string[] {
+export function stringList(node: Node | null, key: string, where: Where): string[] {
   if (!isSeq(node)) throw where(node, key, 'must be a list of strings')
   return node.items.map((item) => {
     if (!isScalar(item) || typeof item.value !== 'string' || item.value === '') {

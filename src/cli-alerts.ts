@@ -1,0 +1,32 @@
+/**
+ * @module The command's alerts: rules from the config file, the public URL for permalinks, and
+ * new rules on SIGHUP (a config with an error keeps the rules in force: reload says why).
+ */
+import { Alerts } from './alerts/alerts.js'
+import { parseCli, type CliOptions } from './cli-options.js'
+
+/** Alerts when a config file is given (SIGHUP may add rules later), else undefined. */
+export function startAlerts(opts: CliOptions, log: (line: string) => void): Alerts | undefined {
+  if (!opts.config && opts.alerts.length === 0) return undefined
+  return new Alerts(opts.alerts, { publicUrl: opts.publicUrl, log })
+}
+
+export function reloadAlerts(
+  alerts: Alerts,
+  argv: string[],
+  env: Record<string, string | undefined>,
+  log: (line: string) => void
+): void {
+  let next
+  try {
+    next = parseCli(argv, env)
+  } catch {
+    return // the files' reload reports the same error
+  }
+  if (typeof next === 'string') return
+  const before = alerts.size
+  alerts.setRules(next.alerts)
+  if (before !== 0 || next.alerts.length !== 0) {
+    log(`alerts: ${next.alerts.length} rule${next.alerts.length === 1 ? '' : 's'} in force`)
+  }
+}
