@@ -5,11 +5,16 @@
  * c.env.outgoing, return RESPONSE_ALREADY_SENT). Measured on this project's 2-core VM, a Web
  * stream chain per connection costs about 4x more per write and 3x more memory at 10,000
  * clients (docs/http.md). This is the only module that imports node:http or @hono/node-server.
+ *
+ * With a certificate it serves HTTPS as HTTP/2 with HTTP/1.1 for clients that do not offer h2
+ * (ALPN): a browser then opens every tab's stream on one connection instead of six at most.
+ * HTTP/2 streams take the Web-stream SSE sink (nodeTransport declines them).
  */
 import { serve, type HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2'
+import type { AddressInfo, Socket } from 'node:net'
 import { createApp, type AppDeps, type Taillight } from './app.js'
 import type { SseTransport } from './context.js'
 import { loadAssets } from './node-assets.js'
@@ -20,12 +25,15 @@ export interface ServeOptions {
   port?: number
   /** Serve web/dist (default) or nothing (false) or these assets. */
   assets?: AppDeps['assets'] | false
+  /** PEM certificate and key: HTTPS with HTTP/2 and HTTP/1.1. */
+  tls?: { cert: Buffer | string; key: Buffer | string }
 }
 
 export interface NodeServer {
   taillight: Taillight
-  server: Server
-  /** http://host:port/ with the real port (useful with port 0). */
+  /** A node:http server, or a node:http2 secure server with tls. */
+  server: Server | Http2SecureServer
+  /** http(s)://host:port/ with the real port (useful with port 0). */
   url: string
   port: number
   /** Stops accepting, ends every stream and closes every connection. */
@@ -80,18 +88,33 @@ export async function serveNode(deps: AppDeps, opts: ServeOptions = {}): Promise
     ...deps,
     assets,
   })
-  let server!: Server
+  const tls = opts.tls
+  let server!: Server | Http2SecureServer
   const port = await new Promise<number>((resolve, reject) => {
     server = serve(
-      { fetch: taillight.fetch, hostname: opts.host ?? '127.0.0.1', port: opts.port ?? 0 },
+      {
+        fetch: taillight.fetch,
+        hostname: opts.host ?? '127.0.0.1',
+        port: opts.port ?? 0,
+        ...(tls
+          ? { createServer: createSecureServer, serverOptions: { ...tls, allowHTTP1: true } }
+          : {}),
+      },
       (info: AddressInfo) => resolve(info.port)
-    ) as Server
+    ) as Server | Http2SecureServer
     server.once('error', reject)
   })
   const host = opts.host ?? '127.0.0.1'
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`
+  const close = tls
+    ? closeSecure(server as Http2SecureServer, taillight)
+    : closePlain(server as Server, taillight)
+  return { taillight, server, url, port, close }
+}
+
+function closePlain(server: Server, taillight: Taillight): NodeServer['close'] {
   let closing: Promise<void> | undefined
-  const close = (timeoutMs = 500) =>
+  return (timeoutMs = 500) =>
     (closing ??= new Promise<void>((resolve) => {
       const done = () => {
         clearInterval(idle)
@@ -105,5 +128,36 @@ export async function serveNode(deps: AppDeps, opts: ServeOptions = {}): Promise
       const hard = setTimeout(() => server.closeAllConnections(), timeoutMs)
       server.closeIdleConnections()
     }))
-  return { taillight, server, url, port, close }
+}
+
+/**
+ * The http2 server has no closeIdleConnections: HTTP/2 sessions are asked to close (they finish
+ * their streams, and every SSE stream was just ended), HTTP/1.1 sockets over TLS are destroyed
+ * at the deadline unless they went away before it.
+ */
+function closeSecure(server: Http2SecureServer, taillight: Taillight): NodeServer['close'] {
+  const sessions = new Set<ServerHttp2Session>()
+  const sockets = new Set<Socket>()
+  server.on('session', (s) => {
+    sessions.add(s)
+    s.once('close', () => sessions.delete(s))
+  })
+  server.on('secureConnection', (sock: Socket) => {
+    sockets.add(sock)
+    sock.once('close', () => sockets.delete(sock))
+  })
+  let closing: Promise<void> | undefined
+  return (timeoutMs = 500) =>
+    (closing ??= new Promise<void>((resolve) => {
+      const hard = setTimeout(() => {
+        for (const s of sessions) s.destroy()
+        for (const sock of sockets) sock.destroy()
+      }, timeoutMs)
+      server.close(() => {
+        clearTimeout(hard)
+        resolve()
+      })
+      taillight.close()
+      for (const s of sessions) s.close()
+    }))
 }
