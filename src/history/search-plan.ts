@@ -3,8 +3,10 @@
  * without decoding every line (grep's rule: search the whole buffer, find line bounds only
  * around a hit).
  *
- * - literal: Buffer.indexOf over the chunk; a hit is a match, no line is decoded.
- * - asciiIcaseLiteral: a byte-level RegExp spelling out RE2's ASCII case folding.
+ * - literal: memchr on the needle's rarest byte over the chunk (rare-byte.ts); a hit is a
+ *   match, no line is decoded.
+ * - asciiIcaseLiteral: the same led by the rarest letter in either case, compared with RE2's
+ *   ASCII folding (icase-bytes.ts); a byte-level RegExp when no letter can lead.
  * - regexWithLiteral: the longest literal every match must contain finds candidate lines; only
  *   those are decoded and tested with re2js (RE2 semantics, linear time).
  * - regexNoLiteral: re2js tests 64 KiB blocks of whole lines at once (its DFA, no positions);

@@ -7,7 +7,8 @@
  * probe takes the first stamped line after it, looking at most SKIP bytes ahead. Small
  * disorder (several writers, a request logged at its end with its start time) is tolerated by
  * searching SLACK_MS earlier and then taking, in file order, the first line at or after the
- * target; a file out of order by more than that gets the binary search's answer.
+ * target, when those SLACK_MS span at most LINEAR bytes (a busy log gets the binary search's
+ * answer, as does a file out of order by more than SLACK_MS).
  */
 import type { ByteRangeReader } from '../core/byte-range.js'
 import { byteString, LF } from './bytes.js'
@@ -132,8 +133,10 @@ export async function seekTime(
   if (reader.size === 0) return { offset: 0, format: null }
   const format = await historyFormat(reader, now)
   const parse = stampParser(format, now)
+  const exact = await lowerBound(reader, parse, target)
   const early = await lowerBound(reader, parse, target - SLACK_MS)
-  const inOrder = await firstStamped(reader, early, early + LINEAR, parse, (t) => t >= target)
-  const offset = inOrder ? inOrder.start : await lowerBound(reader, parse, target)
-  return { offset, format }
+  // A busy log holds more than LINEAR bytes in SLACK_MS: disorder that small is not resolved.
+  if (exact - early > LINEAR) return { offset: exact, format }
+  const inOrder = await firstStamped(reader, early, exact + 1, parse, (t) => t >= target)
+  return { offset: inOrder ? inOrder.start : exact, format }
 }
