@@ -179,7 +179,17 @@ describe('--workers 2', () => {
     const replaced = back.workers.find((w) => w.id === victim.id)!
     expect(replaced.pid).not.toBe(victim.pid)
     expect(back.status).toBe('ok')
-    workerPids.push(replaced.pid)
+    // Every worker at once (--port 0): the replacements come back on the same port.
+    const before = (c.stderr().match(/ is back /g) ?? []).length
+    for (const w of back.workers) process.kill(w.pid, 'SIGKILL')
+    await until(
+      () => (c.stderr().match(/ is back /g) ?? []).length === before + 2,
+      10_000,
+      'both replaced'
+    )
+    const [, again2] = await pinTo(url, () => true)
+    expect(again2.workers.map((w) => w.status)).toEqual(['ok', 'ok'])
+    workerPids.push(...again2.workers.map((w) => w.pid))
   }, 40_000)
 
   it('/health and /metrics add up every worker, name a stuck one; --max-clients is the total; SIGHUP reaches all', async () => {

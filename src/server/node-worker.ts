@@ -16,10 +16,12 @@ export const WORKER_ENV = {
   id: 'TAILLIGHT_WORKER_ID',
   count: 'TAILLIGHT_WORKERS_RUNNING',
   demo: 'TAILLIGHT_DEMO_FILE',
+  port: 'TAILLIGHT_WORKER_PORT',
 }
 
 /** The options a worker adjusts; the CLI's options object has these and more. */
 export interface WorkerOptions {
+  port: number
   demo: boolean
   specs: { path: string }[]
   redis?: string
@@ -51,6 +53,8 @@ export function workerRole(opts: WorkerOptions, env = process.env): WorkerRole |
   const demo = env[WORKER_ENV.demo]
   if (opts.demo && demo) opts.specs.unshift({ path: demo })
   opts.demo = false
+  // --port 0: the primary chose one port for all, and for the replacements too.
+  if (env[WORKER_ENV.port]) opts.port = Number(env[WORKER_ENV.port])
   // --max-clients is the total: round-robin deals clients out evenly, so each takes its share.
   opts.maxClients = Math.max(1, Math.ceil(opts.maxClients / count))
   // One publisher per file: with files, worker 1 is the Redis watcher, the others only serve.
