@@ -70,4 +70,29 @@ describe('redis entries', () => {
     expect(src.position().cursor).toBe(all[3]!.cursor)
     expect(src.stats.gaps).toBe(1)
   })
+
+  it('a re-published entry an edge already delivered is skipped, one that straddles its head is cut', () => {
+    const b = new EntryBuilder(() => 9000)
+    const all = [b.begin('start', { gen: 1, offset: 0, cursor: cur(0) }, 0)]
+    for (const t of ['a', 'b']) all.push(...b.lines(lines(all.at(-1)!.end, t), [], 0))
+    const src = new EdgeSource('f', '/f', 'k', null as never)
+    const got: FollowEvent[] = []
+    src.subscribe((e) => void got.push(e))
+    src.live.seed([all[0]!])
+    src.live.apply([all[1]!, all[2]!]) // a, b delivered: head at 4
+    // After a failover the watcher re-reads the file from an older top in other batches:
+    // [a] again, then [b, c, d] straddling the head.
+    const again = new EntryBuilder(() => 9000)
+    again.restore(all[0]!)
+    const [ra] = again.lines(lines(0, 'a'), [], 0)
+    const [rbcd] = again.lines(lines(2, 'b', 'c', 'd'), [], 0)
+    src.live.rewind(all[0]!.id)
+    src.live.apply([ra!, rbcd!])
+    const texts = got.flatMap((e) => (e.type === 'lines' ? e.lines.map((l) => l.text) : []))
+    expect(texts).toEqual(['a', 'b', 'c', 'd'])
+    expect(got.map((e) => e.type)).toEqual(['lines', 'lines', 'lines'])
+    expect(src.stats).toMatchObject({ gaps: 0, replayed: 2 })
+    expect(src.position().cursor).toBe(rbcd!.cursor)
+    expect(got[2]).toMatchObject({ start: 4, end: 8 })
+  })
 })

@@ -69,7 +69,8 @@ export function connectRedis(url: string, name: string, opts: ConnOptions = {}):
   driver.on('topology-change', (e: { type?: string }) => {
     if (e?.type === 'MASTER_CHANGE' && everReady) reconnects++
   })
-  driver.on('ready', () => {
+  // A Cluster client says `connect` once it knows the slots (its nodes say `ready`).
+  driver.on(driver.kind === 'cluster' ? 'connect' : 'ready', () => {
     if (state === 'closed') return
     if (everReady) reconnects++
     everReady = true
