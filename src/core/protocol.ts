@@ -9,7 +9,16 @@
 
 /** Every SSE event name the server may send on /events. */
 export type SseEventName =
-  'init' | 'update' | 'rotate' | 'truncate' | 'reset' | 'dropped' | 'skipped' | 'error' | 'gone'
+  | 'init'
+  | 'update'
+  | 'rotate'
+  | 'truncate'
+  | 'reset'
+  | 'dropped'
+  | 'skipped'
+  | 'error'
+  | 'gone'
+  | 'state'
 
 /**
  * `init`: the last N lines; the event id is the hand-over point just after them. Like every
@@ -76,6 +85,21 @@ export interface GoneEvent {
   reason: 'removed' | 'deleted'
 }
 
+/**
+ * `state`: what the path names now. `missing` (nothing there yet: waiting for it), `error` (it
+ * cannot be followed: `code` such as EACCES or EISDIR, and the message), `following` (a file is
+ * there again). Sent when it changes, and first on every stream whose file is not followed. It
+ * carries the id of the event before it (no position of its own).
+ */
+export interface StateEvent {
+  state: 'missing' | 'error' | 'following'
+  /** The path concerned. */
+  path: string
+  /** With `error`: the system error code. */
+  code?: string
+  message?: string
+}
+
 /** Payload type of each event name. */
 export interface SseEvents {
   init: InitEvent
@@ -87,6 +111,7 @@ export interface SseEvents {
   skipped: SkippedEvent
   error: ErrorEvent
   gone: GoneEvent
+  state: StateEvent
 }
 
 /** One element of `GET /api/files`. */

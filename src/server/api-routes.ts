@@ -28,13 +28,16 @@ export function healthRoute(ctx: AppContext) {
   const local = () => {
     // Open without auth: group-restricted files are left out (their state still counts).
     const all = [...ctx.files.values()]
-    const files = all.map(({ source }) => {
+    const files = all.map(({ source, hub }) => {
       const info = source.info()
+      // The reason a file cannot be followed (EACCES, EISDIR), not only on the server's stderr.
+      const why = hub.fileState.current()
       return {
         id: source.id,
         backend: info.backend.backend,
         backendReason: info.backend.reason ?? null,
         state: info.state,
+        ...(why?.code && { code: why.code }),
       }
     })
     const extra = ctx.extraHealth?.() ?? {}

@@ -18,6 +18,7 @@ import { Metrics, type FileCounters } from './metrics.js'
 import { addEvent, type Pending } from './pending-events.js'
 import { Pacer } from './pacer.js'
 import type { SseSink } from './sink.js'
+import { FileState } from './file-state.js'
 import { concat, encodeEvent } from './sse-frame.js'
 import type { StreamHub, StreamOptions } from './stream-hub.js'
 
@@ -62,6 +63,7 @@ export class Broadcaster implements StreamHub {
   readonly ring: FrameRing
   readonly metrics: Metrics
   readonly counters: FileCounters
+  readonly fileState: FileState
   readonly now: () => number
   readonly onError: (err: unknown) => void
   /** The id of the newest frame sent: a client at this cursor is up to date. */
@@ -85,6 +87,7 @@ export class Broadcaster implements StreamHub {
     this.ring = new FrameRing(o.ringFrames, o.ringBytes)
     this.metrics = options.metrics ?? new Metrics()
     this.counters = this.metrics.file(source.id)
+    this.fileState = new FileState(source)
     this.now = options.now ?? Date.now
     this.onError = options.onError ?? ((err) => console.error(err))
     const g = globalThis as { setImmediate?: (fn: () => void) => void }
@@ -158,7 +161,8 @@ export class Broadcaster implements StreamHub {
         f.start = p.start
         this.headAt = p.start
       } else if (p.event === 'update' && p.data.previous) f.previous = true
-      else this.headAt = p.id
+      // A state event has no position of its own: the head stays where the lines are.
+      else if (p.event !== 'state') this.headAt = p.id
       frames.push(f)
       this.ring.push(f)
       lines += p.lines
@@ -196,6 +200,7 @@ export class Broadcaster implements StreamHub {
   }
 
   #onEvent(e: FollowEvent): void | Promise<void> {
+    this.fileState.observe(e)
     const prevId = this.#pending[this.#pending.length - 1]?.id ?? this.headId
     if (!addEvent(this.#pending, e, this.counters, prevId, this.opts.maxEventBytes)) return
     return this.#pacer.added(e.type === 'lines')

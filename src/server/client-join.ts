@@ -22,6 +22,8 @@ export interface JoinOptions {
 
 export function joinClient(hub: StreamHub, c: ClientStream, opts: JoinOptions): void {
   c.send(encodeRetry(hub.opts.retryMs, hub.opts.retrySpreadMs), 0)
+  const state = hub.fileState.current()
+  if (state) c.send(encodeEvent('state', state), 0)
   const cursor = opts.cursor
   if (cursor !== undefined) {
     if (cursor === hub.headId) {

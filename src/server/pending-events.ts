@@ -10,6 +10,7 @@
 import type { SseEventName, SseEvents } from '../core/protocol.js'
 import type { FollowEvent } from '../core/types.js'
 import type { FileCounters } from './metrics.js'
+import { stateOf } from './file-state.js'
 import { texts } from './sse-frame.js'
 
 export type Pending = {
@@ -60,6 +61,12 @@ export function addEvent(
       }
       return true
     }
+    case 'missing':
+    case 'error': {
+      const data = stateOf(e, '')
+      if (data) pending.push({ event: 'state', data, id: prevId, lines: 0, bytes: 0 })
+      return data !== undefined
+    }
     case 'rotated':
     case 'appeared': {
       counters.rotations++
@@ -69,6 +76,8 @@ export function addEvent(
       // repeat (the same file truncated twice) and send a resuming client to the wrong file.
       const start = e.cursor
       pending.push({ event: 'rotate', data: { reason }, id: prevId, lines: 0, bytes: 0, start })
+      const state = stateOf(e, '')
+      if (state) pending.push({ event: 'state', data: state, id: prevId, lines: 0, bytes: 0 })
       return true
     }
     case 'truncated':
@@ -83,7 +92,7 @@ export function addEvent(
       })
       return true
     default:
-      // missing, backend, error: state, shown by /api/files, /health and /metrics.
+      // backend: shown by /api/files, /health and /metrics.
       return false
   }
 }

@@ -6,6 +6,7 @@
  * reaches into the other's state and no module imports the broadcaster back.
  */
 import type { LogSource, Position } from '../core/log-source.js'
+import type { StateEvent } from '../core/protocol.js'
 import type { Frame, FrameRing } from './frame-ring.js'
 import type { FileCounters, Metrics } from './metrics.js'
 
@@ -47,6 +48,8 @@ export interface StreamHub {
   readonly opts: StreamOptions
   readonly metrics: Metrics
   readonly counters: FileCounters
+  /** What the path names now (missing, error): told to each joining client first. */
+  readonly fileState: { current(): StateEvent | undefined }
   /** The id of the newest frame sent, and where the lines after it continue. */
   readonly headId: string
   readonly headAt: string

@@ -23,7 +23,10 @@ export interface ConnHandlers {
   update(lines: string[], cursor: string | undefined): void
   /** The server skipped ahead (we asked with `skip`): one range instead of its lines. */
   skipped(ev: SkippedEvent, cursor: string | undefined): void
-  /** rotate, truncate, dropped: gap markers; `reset` is announced here before the new init. */
+  /**
+   * rotate, truncate, dropped: gap markers; `reset` is announced here before the new init;
+   * `state`: what the path names now (missing, error, following).
+   */
   notice(type: string, data: Record<string, unknown>, id: string | undefined): void
   status(s: ConnStatus): void
 }
@@ -127,7 +130,8 @@ export class Connection implements Stream {
       const ev = skippedEvent(d, id)
       if (ev) this.h.skipped(ev, id)
     })
-    for (const t of ['rotate', 'truncate', 'reset', 'dropped'])
+    // `state` (missing, error, following) rides with the gaps, in order with the lines.
+    for (const t of ['rotate', 'truncate', 'reset', 'dropped', 'state'])
       on(t, (d, id) => this.h.notice(t, d, id))
     // Server-sent `event: error` (e.g. too many clients) and transport errors share this name.
     es.addEventListener('error', (ev) => {

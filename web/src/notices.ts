@@ -3,6 +3,7 @@ export function noticeText(type: string, d: Record<string, unknown>): string {
   const why = typeof d.reason === 'string' ? ` (${d.reason})` : ''
   switch (type) {
     case 'rotate':
+      if (d.reason === 'appeared') return 'file appeared: following it from its start'
       return `file rotated${why}: following the new file from its start`
     case 'truncate':
       return `file truncated${why}: following what is written from now on`

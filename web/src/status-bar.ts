@@ -1,4 +1,8 @@
-/** The footer: connection state (the `status` test hook), backend, file path and line counts. */
+/**
+ * @module The footer: connection and file state (the `status` test hook), backend, file path and
+ * line counts. A live connection to a file that is missing or broken says so, never "live".
+ */
+import type { StateEvent } from '../../src/core/protocol.js'
 import type { ConnStatus } from './connection.js'
 import { el } from './dom.js'
 
@@ -7,8 +11,33 @@ export class StatusBar {
   private readonly backendEl = el('backend')
   private readonly pathEl = el('path')
   private readonly countsEl = el('counts')
+  private last: ConnStatus = { state: 'connecting' }
+  private file: StateEvent | undefined
 
   connection(s: ConnStatus): void {
+    this.last = s
+    this.draw()
+  }
+
+  /** The file's state from the stream; undefined for a new file (until the server says). */
+  fileState(f: StateEvent | undefined): void {
+    this.file = f?.state === 'following' ? undefined : f
+    this.draw()
+  }
+
+  private draw(): void {
+    const s = this.last
+    const f = this.file
+    if (s.state === 'live' && f) {
+      this.conn.dataset.state = f.state
+      this.conn.textContent =
+        f.state === 'missing' ? `waiting for ${f.path}` : `error: ${f.code ?? 'unknown'}`
+      this.conn.title =
+        f.state === 'missing'
+          ? `${f.path} does not exist (yet): it is followed from its start when it appears`
+          : `${f.path}: ${f.message ?? 'cannot be followed'}`
+      return
+    }
     this.conn.dataset.state = s.state
     this.conn.textContent = describe(s)
     this.conn.title = s.message ?? ''

@@ -3,6 +3,7 @@
  * the view, updates and gaps go through the pause-aware feed. In a history view the stream only
  * counts what arrives (for "Back to live (N new)"), so no amount of writing moves or grows it.
  */
+import type { StateEvent } from '../../src/core/protocol.js'
 import type { ConnHandlers, ConnStatus } from './connection.js'
 import type { Feed } from './feed.js'
 import type { FrameTask } from './frame-loop.js'
@@ -55,15 +56,25 @@ export function streamHandlers(app: StreamHost): ConnHandlers {
       if (app.feed.paused) app.chrome.schedule()
     },
     notice: (type, data, id) => {
+      if (type === 'state') return app.status.fileState(stateEvent(data))
       if (app.history.active) return
       if (type === 'reset') app.resetReason = noticeText(type, data)
       else app.feed.notice(type, data, id)
     },
     status: (s: ConnStatus) => {
+      // A new stream starts with the file's state when it is not followed: forget the old one.
+      if (s.state === 'live') app.status.fileState(undefined)
       app.status.connection(s)
       if (s.state === 'live') app.refreshFiles()
     },
   }
+}
+
+function stateEvent(d: Record<string, unknown>): StateEvent | undefined {
+  const state = d.state
+  if (state !== 'missing' && state !== 'error' && state !== 'following') return undefined
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  return { state, path: str(d.path) ?? '', code: str(d.code), message: str(d.message) }
 }
 
 function onInit(app: StreamHost, lines: string[], cursor: string | undefined, first?: string) {

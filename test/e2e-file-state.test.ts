@@ -1,0 +1,66 @@
+/**
+ * Honest file state (issue 12, problem 7): a missing file says "waiting for <path>", a path that
+ * cannot be followed says "error: <code>" (a directory at the path here, ENOTREG: the tests run as
+ * root, where EACCES cannot be made), never "live"; when the file appears the marker says "file appeared" and its lines show.
+ * /health reports the error with its code.
+ */
+import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, requireChromium, type Browser } from './helpers-web/browser.js'
+import * as p from './helpers-web/page.js'
+import { serverKind, startServer, type RunningServer } from './helpers-web/server.js'
+
+const enabled = requireChromium('e2e-file-state') && serverKind() === 'real'
+
+describe.skipIf(!enabled)('file state in Chromium', () => {
+  let browser: Browser
+  let dir: string
+  let server: RunningServer
+  let page: Page
+  const errors: string[] = []
+
+  beforeAll(async () => {
+    browser = await launchBrowser()
+    dir = p.tempDir()
+  }, 30_000)
+
+  afterAll(async () => {
+    await page?.close()
+    await server?.stop()
+    await browser?.close()
+    rmSync(dir, { recursive: true, force: true })
+    expect(errors).toEqual([])
+  })
+
+  it('shows missing, then error with its code, then the file once it appears', async () => {
+    const path = join(dir, 'later.log')
+    server = await startServer([path])
+    page = await browser.context.newPage()
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(server.url)
+    expect(await p.waitStatus(page, /waiting for/)).toBe(`waiting for ${path}`)
+    expect(await page.getByTestId('status').getAttribute('data-state')).toBe('missing')
+
+    mkdirSync(path)
+    expect(await p.waitStatus(page, /^error/)).toBe('error: ENOTREG')
+    const health = (await (await fetch(`${server.url}health`)).json()) as {
+      status: string
+      files: { state: string; code?: string }[]
+    }
+    expect(health.status).toBe('degraded')
+    expect(health.files[0]).toMatchObject({ state: 'error', code: 'ENOTREG' })
+    // A new page hears the state when it connects, not only pages that were there.
+    const fresh = await browser.context.newPage()
+    await fresh.goto(server.url)
+    expect(await p.waitStatus(fresh, /^error/)).toBe('error: ENOTREG')
+    await fresh.close()
+
+    rmdirSync(path)
+    writeFileSync(path, 'first line\n')
+    await p.waitLines(page, (l) => l.includes('first line'), 15_000)
+    await p.waitStatus(page, /^live$/)
+    await page.locator('[data-testid="marker"]', { hasText: 'file appeared' }).waitFor()
+  }, 60_000)
+})
