@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { request as httpsRequest } from 'node:https'
+import { request as httpsRequest, type RequestOptions } from 'node:https'
 import { connect, type ClientHttp2Session } from 'node:http2'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -74,14 +74,18 @@ function get1(
   url: string
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string; alpn: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { ca: cert, ALPNProtocols: ['http/1.1'] }, (res) => {
-      const alpn = String((res.socket as { alpnProtocol?: string } | null)?.alpnProtocol)
-      let body = ''
-      res.setEncoding('utf8').on('data', (d: string) => (body += d))
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, alpn })
-      )
-    })
+    const req = httpsRequest(
+      url,
+      { ca: cert, ALPNProtocols: ['http/1.1'] } as RequestOptions,
+      (res) => {
+        const alpn = String((res.socket as { alpnProtocol?: string } | null)?.alpnProtocol)
+        let body = ''
+        res.setEncoding('utf8').on('data', (d: string) => (body += d))
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, alpn })
+        )
+      }
+    )
     req.on('error', reject)
     req.end()
   })
@@ -123,7 +127,7 @@ describe('HTTPS from the Node adapter', () => {
     let h1text = ''
     const h1 = httpsRequest(
       `${s.url}events?lines=2`,
-      { ca: cert, ALPNProtocols: ['http/1.1'] },
+      { ca: cert, ALPNProtocols: ['http/1.1'] } as RequestOptions,
       (res) => {
         res.setEncoding('utf8').on('data', (d: string) => (h1text += d))
       }
