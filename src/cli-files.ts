@@ -28,6 +28,8 @@ export function localFiles(
   specs: readonly FileSpec[],
   o: {
     poll: boolean
+    /** Follow files in directories others may write (no symlink-swap check). */
+    allowInsecureDir?: boolean
     maxFiles: number
     log: (line: string) => void
     /** Every source opened, from its first tick (alerts watch its lines). */
@@ -40,7 +42,10 @@ export function localFiles(
     maxFiles: o.maxFiles,
     log: o.log,
     async open(id, path, spec) {
-      const s = await createFileSource(id, path, { poll: o.poll })
+      const s = await createFileSource(id, path, {
+        poll: o.poll,
+        allowInsecureDir: o.allowInsecureDir,
+      })
       o.onOpen?.(s)
       s.subscribe((e) => {
         if (e.type === 'error') o.log(`${e.code} ${e.path}: ${e.message}`)
@@ -48,6 +53,8 @@ export function localFiles(
       })
       // Missing already at start (the event fired before we subscribed): say so once here.
       if (s.info().state === 'missing') o.log(`waiting for ${path}`)
+      const phase = s.follower.phase
+      if (phase.kind === 'error') o.log(`${phase.code} ${path}: ${phase.message}`)
       specOf.set(id, spec)
       if (registry) {
         try {

@@ -26,6 +26,11 @@ Options (environment variable in brackets):
   --port N             port, 0 picks a free one (default ${DEFAULT_PORT})      [TAILLIGHT_PORT]
   --lines N            lines shown on connect (default 10)           [TAILLIGHT_LINES]
   --poll               poll instead of kernel notification           [TAILLIGHT_POLL=1]
+  --allow-insecure-dir follow files in directories other users may  [TAILLIGHT_ALLOW_INSECURE_DIR=1]
+                       write (refused by default: they could swap the log for a symlink
+                       to a secret); better, run as an unprivileged user in the log's group
+  --public-url URL     the page's address as users reach it; alerts  [TAILLIGHT_PUBLIC_URL]
+                       (config alerts:) then carry the line's permalink
   --max-files N        most files followed at once (default ${DEFAULT_MAX_FILES})   [TAILLIGHT_MAX_FILES]
   --token-file PATH    require the token in this file (first line)   [TAILLIGHT_TOKEN_FILE]
   --token T            the same, given inline: visible to every local [TAILLIGHT_TOKEN]

@@ -11,6 +11,8 @@ import { bool, hostList, int, tokenFromFile, UsageError } from './cli-values.js'
 import { patternProblem, isPattern } from './config/file-set.js'
 import { loadConfig } from './config/load-config.js'
 import type { ConfigValues, FileSpec } from './config/schema.js'
+import type { AlertSpec } from './alerts/rule.js'
+import { publicUrlProblem } from './alerts/payload.js'
 import { MAX_LINES } from './server/app.js'
 import { normalizeBasePath } from './server/base-path.js'
 
@@ -45,6 +47,12 @@ export interface CliOptions {
   check: boolean
   redis?: string
   redisMaxLen: number
+  /** The page's address as users reach it (alerts carry permalinks under it). */
+  publicUrl?: string
+  /** Follow files in directories other users may write (no symlink-swap check). */
+  allowInsecureDir: boolean
+  /** The config file's `alerts:` rules. */
+  alerts: AlertSpec[]
 }
 
 const FLAGS = {
@@ -70,6 +78,8 @@ const FLAGS = {
   edge: { type: 'boolean' },
   redis: { type: 'string' },
   'redis-maxlen': { type: 'string' },
+  'public-url': { type: 'string' },
+  'allow-insecure-dir': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const
@@ -129,7 +139,7 @@ function resolve(
     const p = pick(flag, envName)
     return p ? int(p.value, p.name, min, max) : d
   }
-  const flag = (name: 'poll' | 'demo' | 'edge', envName: string) => {
+  const flag = (name: 'poll' | 'demo' | 'edge' | 'allow-insecure-dir', envName: string) => {
     if (v[name] === true) return true
     const p =
       env[envName] !== undefined
@@ -160,9 +170,15 @@ function resolve(
     specs: [...(config?.files ?? []), ...positionals.map((path) => ({ path }))],
     check,
     redisMaxLen: num('redis-maxlen', 'TAILLIGHT_REDIS_MAXLEN', 100, 100_000_000, 100_000),
+    allowInsecureDir: flag('allow-insecure-dir', 'TAILLIGHT_ALLOW_INSECURE_DIR'),
+    alerts: config?.alerts ?? [],
   }
   if (configPath) opts.config = configPath
   if (tok) opts.token = tok.value
+  const pub = pick('public-url', 'TAILLIGHT_PUBLIC_URL')
+  const pubProblem = pub && publicUrlProblem(pub.value)
+  if (pubProblem) throw new UsageError(`${pub.name} ${pubProblem}`)
+  if (pub) opts.publicUrl = pub.value
   const tls = tlsFiles(pick('tls-cert', 'TAILLIGHT_TLS_CERT'), pick('tls-key', 'TAILLIGHT_TLS_KEY'))
   if (tls) opts.tls = tls
   const jwks = pick('auth-jwks', 'TAILLIGHT_AUTH_JWKS')

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { HELP } from './cli-help.js'
 import { edgeMeta, localFiles, type LocalFiles } from './cli-files.js'
 import { plural, reload, say } from './cli-reload.js'
+import { reloadAlerts, startAlerts } from './cli-alerts.js'
 import { parseCli, UsageError } from './cli-options.js'
 import { ConfigError } from './config/schema.js'
 import type { LogSource } from './core/log-source.js'
@@ -66,6 +67,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   const announce = role ? role.announce : (text: string) => void process.stdout.write(text)
 
   let demo: Demo | undefined
+  const alerts = startAlerts(opts, say)
   let local: LocalFiles | undefined
   let served: readonly LogSource[] = []
   let followed: FileSource[] = []
@@ -83,6 +85,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       new Promise((r) => setTimeout(r, 300)),
     ])
     demo?.stop()
+    alerts?.close()
   }
   try {
     if (opts.demo) {
@@ -93,8 +96,15 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       const edge = await createEdgeSources(opts.redis)
       redis = edge
       served = edge.sources
+      for (const s of served) alerts?.watch(s)
     } else {
-      local = localFiles(opts.specs, { poll: opts.poll, maxFiles: opts.maxFiles, log: say })
+      local = localFiles(opts.specs, {
+        poll: opts.poll,
+        allowInsecureDir: opts.allowInsecureDir,
+        maxFiles: opts.maxFiles,
+        log: say,
+        onOpen: (s) => alerts?.watch(s),
+      })
       await local.watch.scan()
       served = followed = local.watch.list().map((f) => f.handle)
     }
@@ -117,7 +127,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         metrics: role?.metrics,
         lines: opts.lines,
         health: () => (redis ? { redis: redis.health() } : {}),
-        metricsText: () => (redis ? renderRedisMetrics(redis.health()) : ''),
+        metricsText: () =>
+          (redis ? renderRedisMetrics(redis.health()) : '') + (alerts?.metrics.render() ?? ''),
       },
       { host: opts.host, port: opts.port, tls: opts.tls }
     )
@@ -129,7 +140,10 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     if (redis?.role === 'edge') {
       const registry = node.taillight.registry
       redis.serveIn({
-        add: (s) => registry.add(s, edgeMeta([s], opts.specs).get(s.id)),
+        add: (s) => {
+          registry.add(s, edgeMeta([s], opts.specs).get(s.id))
+          alerts?.watch(s)
+        },
         remove: (id, reason) => registry.remove(id, reason),
       })
     }
@@ -187,6 +201,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     reload(opts.config, local, registry, argv, env, opts.specs).catch((err) =>
       say(`reload of ${opts.config} failed: ${(err as Error).message}`)
     )
+    if (alerts) reloadAlerts(alerts, argv, env, say)
   })
   return 0
 }

@@ -3,9 +3,11 @@
  *
  * Kept apart from the follower's decisions: this either returns a generation positioned where
  * following starts, or throws an error with a code and the path (ENOTREG for anything that is
- * not a regular file), and never leaves a descriptor open behind it.
+ * not a regular file, EINSECURE for a directory others may write: dir-safety.ts), and never
+ * leaves a descriptor open behind it.
  */
 import { constants } from 'node:fs'
+import { checkDirSafety } from './dir-safety.js'
 import { Generation } from './generation.js'
 import type { NativeBinding } from './native-types.js'
 import { OpenFile } from './open-file.js'
@@ -27,6 +29,8 @@ export async function openGeneration(
   opts: ResolvedOptions,
   native: NativeBinding | null
 ): Promise<Generation> {
+  // Checked on every open, so a swap at rotation time is caught as well as one at start.
+  if (!opts.allowInsecureDir) await checkDirSafety(path)
   // O_NONBLOCK: opening a FIFO put in the log's place must not hang the follower.
   const fh = await opts.io.open(path, constants.O_RDONLY | constants.O_NONBLOCK)
   try {

@@ -31,6 +31,8 @@ export interface FollowerOptions {
   stripCR?: boolean
   /** After a truncation, skip the NUL bytes a non-O_APPEND writer leaves (default true). */
   skipLeadingNul?: boolean
+  /** Follow a file whose directory other users may write (dir-safety.ts); default false. */
+  allowInsecureDir?: boolean
   /** File I/O (default node:fs); tests pass functions that inject faults. */
   io?: FollowerIo
 }
@@ -65,6 +67,7 @@ export function resolveOptions(o: FollowerOptions): ResolvedOptions {
     pollMaxMs: pos(o.pollMaxMs, 250, 'pollMaxMs'),
     stripCR: o.stripCR ?? true,
     skipLeadingNul: o.skipLeadingNul ?? true,
+    allowInsecureDir: o.allowInsecureDir ?? false,
     io: o.io ?? { open, readSync },
   }
 }
