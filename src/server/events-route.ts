@@ -33,10 +33,13 @@ export function eventsRoute(ctx: AppContext, transport?: SseTransport) {
     if (c.req.method === 'HEAD') return new Response(null, { headers: SSE_HEADERS })
     if (ctx.clients() >= ctx.maxClients) {
       ctx.metrics.rejected++
-      if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
-        return c.json({ error: { code: 'server_full', message: 'too many clients' } }, 503)
-      }
+      // The same jittered 30-60 s either way, so refused clients do not all come back at once.
       const retry = FULL_RETRY_MS + Math.floor(Math.random() * FULL_RETRY_MS)
+      if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
+        return c.json({ error: { code: 'server_full', message: 'too many clients' } }, 503, {
+          'Retry-After': String(Math.ceil(retry / 1000)),
+        })
+      }
       const body = encodeEvent('error', { error: 'server-full', message: 'too many clients' })
       const text = `retry: ${retry}\n` + new TextDecoder().decode(body)
       return new Response(text, { headers: SSE_HEADERS })
