@@ -106,4 +106,34 @@ describe('alerts: the command', () => {
       await r.close()
     }
   }, 30_000)
+
+  it('takes new rules on SIGHUP, and keeps them when the new config is broken', async () => {
+    const r = await receiver()
+    try {
+      const path = join(t.dir, 'app.log')
+      await writeFile(path, '')
+      const config = join(t.dir, 'taillight.yml')
+      const rules = (match: string) =>
+        `files:\n  - ${JSON.stringify(path)}\nalerts:\n` +
+        `  - match: ${JSON.stringify(match)}\n    webhook: ${r.url}\n    every: 1\n`
+      await writeFile(config, rules('^OLD'))
+      const cli = runCli(['--config', config, '--port', '0'])
+      await cli.url
+      await writeFile(config, rules('^NEW'))
+      cli.child.kill('SIGHUP')
+      await waitFor(() => cli.stderr().includes('alerts: 1 rule in force'), 'the reload line', 5000)
+      await appendFile(path, 'OLD one\nNEW one\n')
+      await waitFor(() => r.got.length === 1, 'the POST of the new rule', 1500)
+      expect(r.got[0]!.body.line).toBe('NEW one')
+      await writeFile(config, rules('a(b'))
+      cli.child.kill('SIGHUP')
+      await waitFor(() => cli.stderr().includes('alerts[0].match is not a valid RE2'), 'the error')
+      await new Promise((res) => setTimeout(res, 1100)) // past the rule's window
+      await appendFile(path, 'NEW two\n')
+      await waitFor(() => r.got.length === 2, 'the kept rule still posts', 1500)
+      expect(r.got[1]!.body.line).toBe('NEW two')
+    } finally {
+      await r.close()
+    }
+  }, 30_000)
 })
