@@ -117,11 +117,13 @@ describe('skip-ahead', () => {
     first.req.destroy()
     const total = 200_000 // 20 MB behind the cursor: far more than SKIP
     await writeBurst(file, 1001, total)
-    // Wait until the server has read the burst, so the resume starts far behind its head.
+    // Wait until the server has read (not just seen) the burst: its newest delivered line is
+    // the last one, so the resume starts far behind a head that no longer moves.
     for (let i = 0; ; i++) {
-      const files = (await (await fetch(`${url}api/files`)).json()) as { size: number }[]
-      if (files[0]?.size === total * 100) break
-      if (i > 200) throw new Error('the server did not see the burst')
+      const res = await fetch(`${url}api/lines?limit=1`)
+      const newest = ((await res.json()) as { lines: string[] }).lines[0]
+      if (newest === burstLine(total)) break
+      if (i > 400) throw new Error(`the server did not read the burst (newest: ${newest})`)
       await new Promise((r) => setTimeout(r, 50))
     }
     const c = await checkingClient(`${url}events?skip=${SKIP}`, 1001, { 'last-event-id': cursor })
