@@ -124,7 +124,7 @@ describe.skipIf(!withRedis)('redis edge', () => {
       return e.sources[0] as LogSource
     }
     return {
-      caps: { download: false, restart: true },
+      caps: { download: true, restart: true },
       maxLineBytes: MAX_LINE,
       deliveryMs: 8000,
       cleanup: () => c.run(),

@@ -1,10 +1,11 @@
 /**
  * What an edge says when history is gone: cursors older than the stream's retention get
- * `reset` (never a silent partial replay), scrollback and downloads beyond it are refused, and
+ * `reset` (never a silent partial replay), scrollback and downloads beyond it are refused (a
+ * download it holds is served, byte for byte), and
  * holes in the stream (a rotation nobody watched, Redis losing everything) reach clients as a
  * `truncate` marker with reason 'gap'.
  */
-import { renameSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { createClient } from 'redis'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { redisAvailable } from './helpers/redis-server.js'
@@ -63,6 +64,24 @@ describe.skipIf(!run)('redis history limits', () => {
     expect(status).toBe(409)
     const dl = await app.fetch(new Request(`http://e/download?file=${FILE_ID}`))
     expect(dl.status).toBe(409)
+    app.close()
+  })
+
+  it('download on an edge: the bytes the stream holds; a line that is not UTF-8 is refused', async () => {
+    writeFileSync(c.path, 'first line\nsecond \u00e9 line\n')
+    await c.startWatcher()
+    const edge = await c.startEdge()
+    const app = appOf(edge.sources)
+    const src = edge.sources[0]!
+    await until(() => src.position().offset === statSync(c.path).size, 5000, 'edge caught up')
+    const dl = await app.fetch(new Request(`http://e/download?file=${FILE_ID}`))
+    expect(dl.status).toBe(200)
+    expect(Buffer.from(await dl.arrayBuffer()).equals(readFileSync(c.path))).toBe(true)
+    appendFileSync(c.path, Buffer.from([0x62, 0x61, 0x64, 0xff, 0x0a]))
+    await until(() => src.position().offset === statSync(c.path).size, 5000, 'edge caught up')
+    const bad = await src.openRange(0, statSync(c.path).size)
+    if ('stale' in bad) throw new Error('the start of the range is in the stream')
+    await expect(new Response(bad).arrayBuffer()).rejects.toThrow(/not plain UTF-8/)
     app.close()
   })
 

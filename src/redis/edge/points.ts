@@ -62,7 +62,11 @@ export async function locate(
 }
 
 /** The first current-file entry of the epoch that ends at or after `offset`. */
-async function covering(store: EntryStore, epoch: number, offset: number): Promise<Entry | null> {
+export async function covering(
+  store: EntryStore,
+  epoch: number,
+  offset: number
+): Promise<Entry | null> {
   const { ring } = store
   if (ring.epoch === epoch) {
     const i = ring.covering(offset)

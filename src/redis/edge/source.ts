@@ -2,15 +2,15 @@
  * @module EdgeSource: a LogSource fed by a file's Redis stream instead of the file itself.
  *
  * Live state is a LiveStream (live.ts); history comes from the ring of the current epoch, then
- * XRANGE (history.ts). Like a FileSource, only cursors of the current generation resume. Raw
- * byte ranges (downloads) are not in the stream, so openRange answers Stale 'gone' (see
- * docs/deploy.md).
+ * XRANGE (history.ts). Like a FileSource, only cursors of the current generation resume. Byte
+ * ranges (downloads) are rebuilt from the stream's lines where that is exact (download.ts).
  */
 import type { LogSource, Position, SourceListener, Stale } from '../../core/log-source.js'
 import type { CursorCheck, FollowerState, LinesResult } from '../../core/types.js'
 import type { RedisClient } from '../conn.js'
 import type { FileMeta } from '../meta.js'
 import { offsetOf } from '../protocol.js'
+import { openStreamRange } from './download.js'
 import { readBackward, readForward } from './history.js'
 import { LiveStream } from './live.js'
 import { locate, stale, type EntryStore } from './points.js'
@@ -103,7 +103,9 @@ export class EdgeSource implements LogSource, EntryStore {
     return readBackward(this, h.gen, cursor, h.offset, n, maxBytes)
   }
 
-  async openRange(): Promise<ReadableStream<Uint8Array> | Stale> {
-    return stale('gone')
+  openRange(from: number, to: number): Promise<ReadableStream<Uint8Array> | Stale> {
+    const h = this.live.head
+    if (to > h.offset) return Promise.resolve(stale('ahead'))
+    return openStreamRange(this, h.gen, from, to)
   }
 }
