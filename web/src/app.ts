@@ -29,6 +29,7 @@ import { LineStore, type Entry, type ViewChange } from './store.js'
 import { streamHandlers } from './stream-handlers.js'
 import { ViewChrome } from './view-chrome.js'
 import { VirtualList } from './virtual-list.js'
+import { WrapToggle } from './wrap-toggle.js'
 
 export class App implements Commands {
   /** The page's one requestAnimationFrame scheduler (its `frames` count is read by benchmarks). */
@@ -43,6 +44,7 @@ export class App implements Commands {
   readonly scrollback: Scrollback
   readonly history: HistoryView
   readonly address = new PageAddress()
+  readonly wrap: WrapToggle
   file: string | undefined
   files: FileInfoJson[] = []
   /** The selected line (aria-current): a permalink's, a search hit's, or one clicked. */
@@ -109,6 +111,7 @@ export class App implements Commands {
     this.view.pauseBtn.addEventListener('click', () => this.togglePause())
     this.view.jumpBtn.addEventListener('click', () => this.backToLive())
     this.view.liveBtn.addEventListener('click', () => this.backToLive())
+    this.wrap = new WrapToggle((on) => (this.list.wrap = on))
   }
 
   async start(): Promise<void> {

@@ -1,9 +1,10 @@
 /**
- * @module A fixed-row-height virtual list (the Clusterize.js idea without innerHTML): a sizer gives the
- * scroller its full height, and a small pool of row elements is moved to and filled for the rows
- * in view. Follow mode keeps the newest row on screen only while the user is at the bottom.
+ * @module A virtual list (the Clusterize.js idea without innerHTML): a sizer gives the scroller its
+ * full height, and a small pool of row elements is moved to and filled for the rows in view.
+ * Rows are one fixed height, or wrapped to variable heights (wrapped-frame.ts). Follow mode keeps the newest row on screen only while the user is at the bottom.
  */
 import type { FrameLoop, FrameTask } from './frame-loop.js'
+import { WrappedFrame } from './wrapped-frame.js'
 
 export interface RowSource<T> {
   readonly count: number
@@ -36,6 +37,7 @@ export class VirtualList<T> {
   private pendingShift = 0
   private repaint = true
   private target: number | undefined
+  private wrapped: WrappedFrame | undefined
 
   constructor(
     loop: FrameLoop,
@@ -83,7 +85,20 @@ export class VirtualList<T> {
     this.frames.schedule()
   }
 
-  private frame(): void {
+  /** Wrapped rows (variable heights): see wrapped-frame.ts. */
+  get wrap(): boolean {
+    return this.wrapped !== undefined
+  }
+
+  set wrap(on: boolean) {
+    if (on === this.wrap) return
+    this.wrapped = on ? new WrappedFrame(this.scroller, this.layer) : undefined
+    if (!on) this.scroller.appendChild(this.layer)
+    this.invalidate(true)
+  }
+
+  private frame(): boolean | void {
+    if (this.wrapped) return this.frameWrapped(this.wrapped)
     const h = this.measure()
     const n = this.source.count
     this.sizer.style.height = `${n * h}px`
@@ -97,6 +112,31 @@ export class VirtualList<T> {
     const top = s.scrollTop
     const first = Math.max(0, Math.floor(top / h) - OVERSCAN)
     const last = Math.min(n, Math.ceil((top + s.clientHeight) / h) + OVERSCAN)
+    this.fillPool(first, last)
+    this.repaint = false
+    this.layer.style.transform = `translateY(${first * h}px)`
+  }
+
+  private frameWrapped(w: WrappedFrame): boolean {
+    const h = this.measure()
+    const n = this.source.count
+    const s = this.scroller
+    // Scroll positions count rows (h each); wrapped heights are what the browser lays out.
+    this.sizer.style.height = `${n * h + w.extra}px`
+    if (this.target !== undefined) {
+      s.scrollTop = Math.max(0, this.target * h - s.clientHeight / 2)
+      this.target = undefined
+    } else if (this.following) s.scrollTop = s.scrollHeight
+    else if (this.pendingShift) s.scrollTop += this.pendingShift * h
+    this.pendingShift = 0
+    const { first, last } = w.range(n, h)
+    this.fillPool(first, last)
+    const again = w.place(first, this.pool, h)
+    this.repaint = false
+    return again
+  }
+
+  private fillPool(first: number, last: number): void {
     while (this.pool.length < last - first) this.pool.push(this.layer.appendChild(this.newRow()))
     for (let k = 0; k < this.pool.length; k++) {
       const el = this.pool[k] as HTMLElement
@@ -115,8 +155,6 @@ export class VirtualList<T> {
         this.shown.set(el, item)
       }
     }
-    this.repaint = false
-    this.layer.style.transform = `translateY(${first * h}px)`
   }
 
   private onScroll(): void {

@@ -1,0 +1,81 @@
+/**
+ * Long lines (issue 12, problem 3): a 3,000-character line never makes the list scroll sideways.
+ * Unwrapped it is cut with an ellipsis on one row; with wrap on (remembered across a reload) the
+ * row grows to show all of it, the rows around it stay in order, and the newest line stays in view.
+ */
+import { rmSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, requireChromium, type Browser } from './helpers-web/browser.js'
+import * as p from './helpers-web/page.js'
+import { serverKind, startServer, type RunningServer } from './helpers-web/server.js'
+
+const enabled = requireChromium('e2e-wrap')
+const LONG = 'x'.repeat(1500) + ' middle ' + 'y'.repeat(1492)
+
+describe.skipIf(!enabled)(`wrap in Chromium (server: ${serverKind()})`, () => {
+  let browser: Browser
+  let dir: string
+  let server: RunningServer
+  let page: Page
+  const errors: string[] = []
+
+  beforeAll(async () => {
+    browser = await launchBrowser()
+    dir = p.tempDir()
+    const file = p.logFile(dir, 'long.log', [...p.numbered('short', 1, 5), LONG, 'after long'])
+    server = await startServer([file])
+  }, 30_000)
+
+  afterAll(async () => {
+    await page?.close()
+    await server?.stop()
+    await browser?.close()
+    rmSync(dir, { recursive: true, force: true })
+    expect(errors).toEqual([])
+  })
+
+  const widths = () =>
+    page.evaluate(`(() => {
+      const log = document.querySelector('[data-testid="log"]')
+      const row = [...document.querySelectorAll('[data-testid="line"]')].find((t) => t.textContent.length > 2000)
+      return {
+        log: log.scrollWidth - log.clientWidth,
+        doc: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        rowHeight: row.closest('.row').getBoundingClientRect().height,
+        cut: row.scrollWidth > row.clientWidth,
+        bottom: [...document.querySelectorAll('[data-testid="line"]')].find((t) => t.textContent === 'after long').getBoundingClientRect().bottom <= log.getBoundingClientRect().bottom,
+      }
+    })()`) as Promise<{
+      log: number
+      doc: number
+      rowHeight: number
+      cut: boolean
+      bottom: boolean
+    }>
+
+  it('cuts a long line unwrapped, wraps it on toggle, and remembers the choice', async () => {
+    expect(LONG.length).toBe(3000)
+    page = await browser.context.newPage()
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(server.url)
+    await p.waitLines(page, (l) => l.at(-1) === 'after long')
+    const off = await widths()
+    expect(off).toMatchObject({ log: 0, doc: 0, cut: true, bottom: true })
+    expect(off.rowHeight).toBeLessThan(30)
+
+    await page.getByTestId('wrap').click()
+    await expect.poll(async () => (await widths()).rowHeight).toBeGreaterThan(100)
+    const on = await widths()
+    expect(on).toMatchObject({ log: 0, doc: 0, cut: false, bottom: true })
+    expect(await p.shownLines(page)).toEqual([...p.numbered('short', 1, 5), LONG, 'after long'])
+
+    await page.reload()
+    await p.waitLines(page, (l) => l.at(-1) === 'after long')
+    expect(await page.getByTestId('wrap').getAttribute('aria-pressed')).toBe('true')
+    await expect.poll(async () => (await widths()).rowHeight).toBeGreaterThan(100)
+    await page.getByTestId('wrap').click()
+    await expect.poll(async () => (await widths()).rowHeight).toBeLessThan(30)
+    expect((await widths()).log).toBe(0)
+  }, 60_000)
+})
