@@ -40,6 +40,15 @@ Options (environment variable in brackets):
                        this JWKS (your identity provider's jwks_uri)
   --auth-issuer ISS    required iss claim of those tokens            [TAILLIGHT_AUTH_ISSUER]
   --auth-audience AUD  required aud claim of those tokens            [TAILLIGHT_AUTH_AUDIENCE]
+  --oidc-issuer URL    browser sign-in with OpenID Connect: a page    [TAILLIGHT_OIDC_ISSUER]
+                       without a session goes to this provider and back; the ID token's
+                       groups claim is what per-file access reads
+  --oidc-client-id ID  the client registered there                [TAILLIGHT_OIDC_CLIENT_ID]
+  --oidc-client-secret S  its secret (prefer the variable: ps)  [TAILLIGHT_OIDC_CLIENT_SECRET]
+  --base-path /P       serve everything under /P/ behind a reverse    [TAILLIGHT_BASE_PATH]
+                       proxy's sub-path (docs/deploy.md); / redirects to /P/
+  --tls-cert FILE      serve HTTPS (HTTP/2 and HTTP/1.1) with this    [TAILLIGHT_TLS_CERT]
+                       PEM certificate chain and --tls-key FILE       [TAILLIGHT_TLS_KEY]
   --max-clients N      most SSE clients at once (default 10000)      [TAILLIGHT_MAX_CLIENTS]
   --workers N          processes serving the port, or auto: one per   [TAILLIGHT_WORKERS]
                        core (default 1); --max-clients is their total

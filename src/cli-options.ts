@@ -30,6 +30,8 @@ export interface CliOptions {
   basePath: string
   /** Serve HTTPS (HTTP/2 with HTTP/1.1 fallback) with this certificate and key. */
   tls?: TlsFiles
+  /** Browser sign-in with OpenID Connect. */
+  oidc?: { issuer: string; clientId: string; clientSecret?: string }
   maxClients: number
   maxFiles: number
   /** Processes serving the port (node:cluster); 1 is one process, no cluster. */
@@ -71,6 +73,9 @@ const FLAGS = {
   'base-path': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  'oidc-issuer': { type: 'string' },
+  'oidc-client-id': { type: 'string' },
+  'oidc-client-secret': { type: 'string' },
   'max-clients': { type: 'string' },
   'max-files': { type: 'string' },
   workers: { type: 'string' },
@@ -181,6 +186,12 @@ function resolve(
   if (pub) opts.publicUrl = pub.value
   const tls = tlsFiles(pick('tls-cert', 'TAILLIGHT_TLS_CERT'), pick('tls-key', 'TAILLIGHT_TLS_KEY'))
   if (tls) opts.tls = tls
+  const oidc = oidcOptions(
+    pick('oidc-issuer', 'TAILLIGHT_OIDC_ISSUER'),
+    pick('oidc-client-id', 'TAILLIGHT_OIDC_CLIENT_ID'),
+    pick('oidc-client-secret', 'TAILLIGHT_OIDC_CLIENT_SECRET')
+  )
+  if (oidc) opts.oidc = oidc
   const jwks = pick('auth-jwks', 'TAILLIGHT_AUTH_JWKS')
   const issuer = pick('auth-issuer', 'TAILLIGHT_AUTH_ISSUER')?.value
   const audience = pick('auth-audience', 'TAILLIGHT_AUTH_AUDIENCE')?.value
@@ -204,6 +215,20 @@ function resolve(
   if (opts.specs.length === 0 && !opts.demo && !opts.redis) throw new UsageError('no file given')
   for (const f of opts.files) checkPositional(f)
   return opts
+}
+
+type Picked = { value: string; name: string } | undefined
+
+function oidcOptions(issuer: Picked, clientId: Picked, secret: Picked): CliOptions['oidc'] {
+  if (!issuer) {
+    if (clientId || secret) throw new UsageError('--oidc-client-id and -secret need --oidc-issuer')
+    return undefined
+  }
+  if (!/^https?:\/\/\S+$/.test(issuer.value)) {
+    throw new UsageError(`${issuer.name} must be an http:// or https:// URL`)
+  }
+  if (!clientId) throw new UsageError('--oidc-issuer needs --oidc-client-id')
+  return { issuer: issuer.value, clientId: clientId.value, clientSecret: secret?.value }
 }
 
 function basePath(p: { value: string; name: string } | undefined): string {

@@ -116,6 +116,10 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         token: opts.token,
         hostCheck: hostAllowList(opts.host, opts.allowedHosts),
         basePath: opts.basePath,
+        oidc: opts.oidc && {
+          ...opts.oidc,
+          publicOrigin: opts.publicUrl ? new URL(opts.publicUrl).origin : undefined,
+        },
         jwt: opts.auth
           ? jwtVerifier({
               jwksUrl: opts.auth.jwks,
@@ -166,7 +170,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     `taillight ${version()} (${node.runtime}) listening on ${node.url}${opts.basePath.slice(1)}${opts.basePath ? '/' : ''}${opts.token ? ' (token required)' : ''}\n` +
       `following ${files || `nothing yet (waiting for ${waiting})`}\n`
   )
-  if (!isLoopback(opts.host) && !opts.token && !opts.auth) {
+  if (!isLoopback(opts.host) && !opts.token && !opts.auth && !opts.oidc) {
     say(
       `warning: listening on ${opts.host} without --token: anyone who can reach ` +
         'this address can read every followed file; use a token (TAILLIGHT_TOKEN) or bind ' +

@@ -20,6 +20,8 @@ import { linesRoute } from './lines-route.js'
 import { Metrics, startLagMonitor } from './metrics.js'
 import { requireHost, type HostCheck } from './host-check.js'
 import type { JwtVerifier } from './jwt-auth.js'
+import { oidcProvider, type OidcConfig } from './oidc-provider.js'
+import { oidcSession } from './oidc-session.js'
 import { fallbackPage } from './page.js'
 import { parseQuery, ParamError } from './query.js'
 import { BusyError, ReadPool, type ReadPoolOptions } from './read-pool.js'
@@ -46,6 +48,8 @@ export interface AppDeps {
   token?: string
   /** Accept JWT bearer tokens that this verifier accepts (jwtVerifier in jwt-auth.ts). */
   jwt?: JwtVerifier
+  /** Browser sign-in with OpenID Connect: who may ask the provider (oidc-provider.ts). */
+  oidc?: OidcConfig & { publicOrigin?: string }
   /** Answer only requests whose Host passes (hostAllowList in host-check.ts); undefined: any. */
   hostCheck?: HostCheck
   /** Serve everything under this path (normalizeBasePath in base-path.ts: '' or `/a/b`). */
@@ -142,8 +146,11 @@ export function createApp(deps: AppDeps): Taillight {
       return res ?? next()
     })
   }
-  if (deps.token !== undefined || deps.jwt) {
-    app.use(requireAuth({ token: deps.token, jwt: deps.jwt, base }, (path) => path === '/health'))
+  if (deps.token !== undefined || deps.jwt || deps.oidc) {
+    const oidc = deps.oidc && oidcSession({ provider: oidcProvider(deps.oidc), base, ...deps.oidc })
+    app.use(
+      requireAuth({ token: deps.token, jwt: deps.jwt, base, oidc }, (path) => path === '/health')
+    )
     app.use(bindViewer())
   }
   const page = () => assets?.page() ?? fallbackPage()

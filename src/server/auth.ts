@@ -5,11 +5,14 @@
  * it for an HttpOnly, SameSite=Strict cookie at once: a page request with a good `?token=` gets
  * a 303 to the same URL without it. The cookie holds an HMAC of the token, not the token, so it
  * is worthless anywhere else and dies when the token is changed. A person without a token gets
- * a sign-in page, not a JSON 401; programs keep the JSON.
+ * a sign-in page, not a JSON 401; programs keep the JSON. With OpenID Connect (oidc-session.ts)
+ * a person without a session is sent to the provider instead, and the session's groups are the
+ * identity per-file access reads, as a JWT's are.
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from './context.js'
 import { looksLikeJwt, type Identity, type JwtVerifier } from './jwt-auth.js'
+import { CALLBACK, type OidcSession } from './oidc-session.js'
 import { signInPage } from './sign-in-page.js'
 
 const encoder = new TextEncoder()
@@ -92,6 +95,8 @@ export interface AuthOptions {
   jwt?: JwtVerifier
   /** The base path the app is served under ('' for the root): redirects and the cookie keep it. */
   base?: string
+  /** Browser sign-in with OpenID Connect (--oidc-issuer). */
+  oidc?: OidcSession
 }
 
 /** Who made a request, when a JWT said so (per-file access reads the groups). */
@@ -112,6 +117,9 @@ export function requireAuth(
     if (c.req.path === '/auth' && c.req.method === 'POST' && token !== undefined) {
       return signIn(c, token, (await session) as string, base)
     }
+    if (o.oidc && c.req.path === CALLBACK && c.req.method === 'GET') {
+      return o.oidc.callback(c, (n) => safeNext(n, base))
+    }
     if (open(c.req.path)) return next()
     const fromQuery = queryToken(c)
     const header = c.req.header('authorization')
@@ -127,6 +135,11 @@ export function requireAuth(
       }
       rejected = r
     }
+    const signedIn = await o.oidc?.identity(c)
+    if (signedIn) {
+      identities.set(c.req.raw, signedIn)
+      return next()
+    }
     if (token !== undefined) {
       if (fromQuery !== undefined && tokenMatches(fromQuery, token)) {
         if (PAGES.has(c.req.path) && c.req.method === 'GET') {
@@ -138,12 +151,15 @@ export function requireAuth(
       if (bearer !== undefined && tokenMatches(bearer, token)) return next()
       const got = cookie(c, SESSION_COOKIE)
       if (got !== undefined && tokenMatches(got, (await session) as string)) return next()
-      if (PAGES.has(c.req.path)) {
+      if (PAGES.has(c.req.path) && !o.oidc) {
         return signInPage(
           withoutToken(c.req.url, base),
           fromQuery === undefined ? '' : 'Wrong token.'
         )
       }
+    }
+    if (o.oidc && PAGES.has(c.req.path) && c.req.method === 'GET') {
+      return o.oidc.login(c, withoutToken(c.req.url, base))
     }
     c.header('WWW-Authenticate', 'Bearer realm="taillight"')
     const error = rejected ?? { code: 'unauthorized', message: 'missing or wrong token' }
