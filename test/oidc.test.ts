@@ -101,6 +101,43 @@ describe('OpenID Connect sign-in', () => {
   })
 })
 
+describe('OpenID Connect under --base-path', () => {
+  it('sends the provider back to base/auth/callback and scopes the cookies to the base', async () => {
+    const sub = await serveNode(
+      {
+        sources: [new FakeSource('pub', { content: 'a\n' })],
+        version: '1',
+        basePath: '/logs',
+        oidc: { issuer: idp.issuer.url as string, clientId: 'taillight' },
+      },
+      { assets: false }
+    )
+    try {
+      const start = await fetch(`${sub.url}logs/log?file=pub`, { redirect: 'manual' })
+      expect(start.status).toBe(302)
+      const authorize = new URL(start.headers.get('location') as string)
+      expect(authorize.searchParams.get('redirect_uri')).toBe(`${sub.url}logs/auth/callback`)
+      const flow = start.headers.get('set-cookie') ?? ''
+      expect(flow).toMatch(/Path=\/logs;/)
+      const back = await fetch(authorize, { redirect: 'manual' })
+      const done = await fetch(back.headers.get('location') as string, {
+        redirect: 'manual',
+        headers: { cookie: flow.split(';')[0] as string },
+      })
+      expect(done.status).toBe(303)
+      expect(done.headers.get('location')).toBe('/logs/log?file=pub')
+      const session = done.headers.getSetCookie().find((c) => c.startsWith('taillight_oidc='))
+      expect(session).toMatch(/Path=\/logs;/)
+      const files = await fetch(`${sub.url}logs/api/files`, {
+        headers: { cookie: (session as string).split(';')[0] as string },
+      })
+      expect(files.status).toBe(200)
+    } finally {
+      await sub.close(200)
+    }
+  })
+})
+
 describe.skipIf(!requireChromium('oidc'))('OpenID Connect in Chromium', () => {
   it('opens /, goes to the provider and back signed in, and sees the lines', async () => {
     const browser = await launchBrowser()
