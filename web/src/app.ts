@@ -16,6 +16,7 @@ import { FrameLoop, type FrameTask } from './frame-loop.js'
 import { HistoryView } from './history-view.js'
 import type { Ingest } from './ingest.js'
 import { liveFeed } from './live-feed.js'
+import { LevelBar } from './level-bar.js'
 import { LineSizeEstimate, skipBytes } from './skip-size.js'
 import { loadSkipped } from './skipped-load.js'
 import { PageAddress } from './page-address.js'
@@ -45,6 +46,7 @@ export class App implements Commands {
   readonly history: HistoryView
   readonly address = new PageAddress()
   readonly wrap: WrapToggle
+  readonly levels: LevelBar
   file: string | undefined
   files: FileInfoJson[] = []
   /** The selected line (aria-current): a permalink's, a search hit's, or one clicked. */
@@ -107,7 +109,11 @@ export class App implements Commands {
       reveal: (row) => (this.list.scrollToRow(row), this.changed(true)),
     })
     this.filterBar = new FilterBar((spec) => this.setFilter(spec), onSearchHistory)
-    this.view = new ViewChrome(this.feed, this.store, this.status, this.filterBar)
+    this.levels = new LevelBar((levels) => {
+      this.store.setLevels(levels)
+      this.refiltered()
+    })
+    this.view = new ViewChrome(this.feed, this.store, this.status, this.filterBar, this.levels)
     this.view.pauseBtn.addEventListener('click', () => this.togglePause())
     this.view.jumpBtn.addEventListener('click', () => this.backToLive())
     this.view.liveBtn.addEventListener('click', () => this.backToLive())
@@ -183,6 +189,11 @@ export class App implements Commands {
     const f = compileFilter(spec)
     this.store.setFilter(f)
     this.filterError = f.error
+    this.refiltered()
+  }
+
+  /** The view's rows changed wholesale: keep the selected line in view if scrolled to it. */
+  private refiltered(): void {
     this.changed(true)
     const row = !this.list.following && this.target ? this.store.rowOf(this.target) : -1
     if (row >= 0) this.list.scrollToRow(row)

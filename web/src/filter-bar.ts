@@ -1,4 +1,4 @@
-/** The filter input and its toggles (regex, case, invert); reports a FilterSpec when it changes. */
+/** @module The filter input and its toggles (regex, case, invert); reports a FilterSpec when it changes. */
 import type { FilterSpec } from './filter.js'
 import { el } from './dom.js'
 
@@ -41,16 +41,29 @@ export class FilterBar {
     }
   }
 
+  /** Esc: the text and the toggles, so no hidden mode stays behind an empty box. */
   clear(): void {
     this.input.value = ''
+    for (const b of [this.regex, this.caseBtn, this.invert]) b.setAttribute('aria-pressed', 'false')
     this.emit()
+  }
+
+  /** Whether Esc has anything to clear. */
+  get isSet(): boolean {
+    const s = this.spec
+    return s.text !== '' || s.regex || s.caseSensitive || s.invert
   }
 
   /** Shows the match count, or the regular expression error. */
   result(error: string | undefined, shown: number, active: boolean): void {
     this.input.classList.toggle('invalid', error !== undefined)
     this.input.title = error ?? ''
-    this.countEl.textContent = error ? 'invalid' : active ? shown.toLocaleString('en-US') : ''
+    const spec = this.spec
+    this.countEl.textContent = error
+      ? 'invalid'
+      : active && spec.text
+        ? `${shown.toLocaleString('en-US')}${spec.invert ? ' not matching' : ''}`
+        : ''
     this.searchBtn.hidden = !active || this.spec.invert
   }
 

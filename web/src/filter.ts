@@ -1,5 +1,7 @@
+import { re2Unsupported } from './regex-dialect.js'
+
 /**
- * The line filter: literal text or a regular expression, case toggle, invert. Compiled once per
+ * @module The line filter: literal text or a regular expression, case toggle, invert. Compiled once per
  * change of the filter input, then applied to every loaded and arriving line.
  */
 export interface FilterSpec {
@@ -16,6 +18,8 @@ export interface Filter {
   readonly active: boolean
   /** Set when the regular expression does not compile; the filter then passes everything. */
   readonly error?: string
+  /** Shown lines are those without a match. */
+  readonly inverted?: boolean
   test(line: string): boolean
   /** Match ranges to highlight (none when inverted: the shown lines are those without a match). */
   ranges(line: string): Range[]
@@ -33,6 +37,14 @@ export const EMPTY_FILTER_SPEC: FilterSpec = {
 export function compileFilter(spec: FilterSpec): Filter {
   if (spec.text === '') return { active: false, test: () => true, ranges: () => [] }
   let re: RegExp
+  const unsupported = spec.regex ? re2Unsupported(spec.text) : undefined
+  if (unsupported)
+    return {
+      active: false,
+      error: `${unsupported}: patterns follow RE2, the engine of history search`,
+      test: () => true,
+      ranges: () => [],
+    }
   try {
     const source = spec.regex ? spec.text : spec.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     re = new RegExp(source, spec.caseSensitive ? 'g' : 'gi')
@@ -45,6 +57,7 @@ export function compileFilter(spec: FilterSpec): Filter {
   }
   return {
     active: true,
+    inverted: spec.invert,
     test: spec.invert ? (line) => !hit(line) : hit,
     ranges: spec.invert ? () => [] : (line) => matchRanges(re, line),
   }

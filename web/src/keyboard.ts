@@ -13,7 +13,7 @@ export function wireKeyboard(app: Commands, filterBar: FilterBar, panel: Panel):
     const typing = t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable
     if (e.key === 'Escape') {
       if (panel.isOpen) panel.close()
-      else if (filterBar.input.value) filterBar.clear()
+      else if (filterBar.isSet) filterBar.clear()
       else app.select(undefined)
       if (typing) t.blur()
       return

@@ -5,7 +5,6 @@
 import { paletteColor, parseAnsi, stripAnsi, type Color, type Style } from './ansi.js'
 import { h } from './dom.js'
 import { looksLikeJson } from './json-line.js'
-import { detectLevel } from './level.js'
 import { segment } from './segments.js'
 import { loadable } from './skipped-range.js'
 import type { Entry } from './store.js'
@@ -51,8 +50,11 @@ export function fillRow(
 ): void {
   const p = rowParts(el)
   const plain = stripAnsi(e.text)
-  const level = e.marker ? undefined : detectLevel(plain)
-  el.className = e.marker ? 'row marker' : level ? `row lvl-${level}` : 'row'
+  // The record's level (records.ts): a stack trace's lines take their error line's colour.
+  const level = e.marker ? undefined : e.level
+  el.className = e.marker
+    ? 'row marker'
+    : `row${level ? ` lvl-${level}` : ''}${e.head ? ' cont' : ''}`
   p.text.dataset.testid = e.skipped ? 'skipped' : e.marker ? 'marker' : 'line'
   p.text.className = 'text'
   const canLoad = e.skipped !== undefined && !e.skipped.loading && loadable(e.skipped.range)

@@ -52,11 +52,14 @@ export class StatusBar {
     this.pathEl.title = text ?? ''
   }
 
-  counts(shown: number, total: number, filtered: boolean): void {
+  /** `inverted`: the shown lines are those without a match, and the count says so. */
+  counts(shown: number, total: number, filtered: boolean, inverted = false): void {
     const n = (x: number) => x.toLocaleString('en-US')
-    this.countsEl.textContent = filtered
-      ? `${n(shown)} of ${n(total)} lines match`
-      : `${n(total)} line${total === 1 ? '' : 's'}`
+    this.countsEl.textContent = !filtered
+      ? `${n(total)} line${total === 1 ? '' : 's'}`
+      : inverted
+        ? `${n(shown)} of ${n(total)} lines shown (not matching)`
+        : `${n(shown)} of ${n(total)} lines shown`
   }
 }
 

@@ -6,6 +6,8 @@
  */
 import { stripAnsi } from './ansi.js'
 import { compileFilter, EMPTY_FILTER_SPEC, type Filter } from './filter.js'
+import type { Level } from './level.js'
+import { classify, LevelCounts } from './records.js'
 import { RingBuffer } from './ring-buffer.js'
 import { skippedLabel, type SkippedMark } from './skipped-range.js'
 import type { SkippedEvent } from '../../src/core/protocol.js'
@@ -21,6 +23,10 @@ export interface Entry {
   marker?: true
   /** A range of the file not sent or not kept: the marker row offers to load it. */
   skipped?: SkippedMark
+  /** The record's level (records.ts): the line's own, or the line it continues. */
+  level?: Level
+  /** The first line of the record this line continues (a stack trace's `at …`). */
+  head?: Entry
 }
 
 export interface ViewChange {
@@ -34,6 +40,9 @@ export class LineStore {
   private filter: Filter = compileFilter(EMPTY_FILTER_SPEC)
   private matches: number[] = []
   private head = 0
+  /** Levels shown; undefined shows every line. */
+  private levels: ReadonlySet<Level> | undefined
+  readonly levelCounts = new LevelCounts()
 
   constructor(readonly cap: number) {
     this.ring = new RingBuffer<Entry>(cap)
@@ -44,16 +53,21 @@ export class LineStore {
   }
 
   get filtered(): boolean {
-    return this.filter.active
+    return this.filter.active || this.levels !== undefined
+  }
+
+  /** The text filter shows lines without a match. */
+  get inverted(): boolean {
+    return this.filter.active && this.filter.inverted === true
   }
 
   /** Number of rows in the (possibly filtered) view. */
   get count(): number {
-    return this.filter.active ? this.matches.length - this.head : this.ring.length
+    return this.filtered ? this.matches.length - this.head : this.ring.length
   }
 
   row(i: number): Entry | undefined {
-    if (!this.filter.active) return this.ring.get(i)
+    if (!this.filtered) return this.ring.get(i)
     const seq = this.matches[this.head + i]
     return seq === undefined ? undefined : this.ring.get(seq - this.firstSeq)
   }
@@ -67,13 +81,20 @@ export class LineStore {
     this.firstSeq = 0
     this.matches = []
     this.head = 0
+    this.levelCounts.clear()
+  }
+
+  /** Shows only lines of these levels (their records included); none or all: every line. */
+  setLevels(levels: ReadonlySet<Level> | undefined): void {
+    this.levels = levels && levels.size > 0 && levels.size < 4 ? levels : undefined
+    this.setFilter(this.filter)
   }
 
   setFilter(filter: Filter): void {
     this.filter = filter
     this.matches = []
     this.head = 0
-    if (!filter.active) return
+    if (!this.filtered) return
     for (let i = 0; i < this.ring.length; i++)
       if (this.passes(this.ring.get(i) as Entry)) this.matches.push(this.firstSeq + i)
   }
@@ -122,8 +143,15 @@ export class LineStore {
    * oldest entries make room when the ring is full; returns how many were let go.
    */
   replaceAt(at: number, entries: Entry[]): number {
+    let prev = this.ring.get(at - 1)
+    for (const e of entries) {
+      classify(e, stripAnsi(e.text), prev)
+      prev = e
+    }
     const dropped = this.ring.splice(at, 1, entries)
     this.firstSeq += dropped
+    this.levelCounts.clear()
+    for (let i = 0; i < this.ring.length; i++) this.levelCounts.add(this.ring.get(i) as Entry)
     this.setFilter(this.filter)
     return dropped
   }
@@ -151,16 +179,19 @@ export class LineStore {
   private unshiftAll(entries: Entry[]): number {
     let added = 0
     const before: number[] = []
+    for (let i = 0; i < entries.length; i++)
+      classify(entries[i] as Entry, stripAnsi((entries[i] as Entry).text), entries[i - 1])
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i] as Entry
       if (!this.ring.unshift(e)) break
       this.firstSeq--
-      if (!this.filter.active || this.passes(e)) {
+      this.levelCounts.add(e)
+      if (!this.filtered || this.passes(e)) {
         before.push(this.firstSeq)
         added++
       }
     }
-    if (this.filter.active && before.length) {
+    if (this.filtered && before.length) {
       this.matches = before.reverse().concat(this.matches.slice(this.head))
       this.head = 0
     }
@@ -174,23 +205,35 @@ export class LineStore {
     return out.length ? out.join('\n') + '\n' : ''
   }
 
+  /** A continuation line goes with its head: shown when the record is, by level and by text. */
   private passes(e: Entry): boolean {
-    return e.marker === true || this.filter.test(stripAnsi(e.text))
+    if (e.marker) return true
+    if (this.levels && !(e.level && this.levels.has(e.level))) return false
+    if (!this.filter.active) return true
+    const own = this.filter.test(stripAnsi(e.text))
+    if (!e.head) return own
+    const head = this.filter.test(stripAnsi(e.head.text))
+    // Inverted, test() says "no match": the record is shown only if neither part matches.
+    return this.filter.inverted ? own && head : own || head
   }
 
   private push(e: Entry, change: ViewChange): void {
     const seq = this.firstSeq + this.ring.length
+    classify(e, stripAnsi(e.text), this.ring.get(this.ring.length - 1))
+    const oldest = this.ring.length === this.cap ? this.ring.get(0) : undefined
     const dropped = this.ring.push(e)
+    this.levelCounts.add(e)
     if (dropped) {
-      if (!this.filter.active) change.trimmed++
+      if (oldest) this.levelCounts.add(oldest, -1)
+      if (!this.filtered) change.trimmed++
       this.firstSeq++
-      while (this.filter.active && (this.matches[this.head] ?? Infinity) < this.firstSeq) {
+      while (this.filtered && (this.matches[this.head] ?? Infinity) < this.firstSeq) {
         this.head++
         change.trimmed++
       }
     }
-    if (!this.filter.active || this.passes(e)) {
-      if (this.filter.active) this.matches.push(seq)
+    if (!this.filtered || this.passes(e)) {
+      if (this.filtered) this.matches.push(seq)
       change.added++
     }
   }

@@ -6,6 +6,7 @@
 import { el } from './dom.js'
 import type { Feed } from './feed.js'
 import type { FilterBar } from './filter-bar.js'
+import type { LevelBar } from './level-bar.js'
 import type { StatusBar } from './status-bar.js'
 import type { LineStore } from './store.js'
 
@@ -29,7 +30,8 @@ export class ViewChrome {
     private readonly feed: Feed,
     private readonly store: LineStore,
     private readonly status: StatusBar,
-    private readonly filterBar: FilterBar
+    private readonly filterBar: FilterBar,
+    private readonly levels: LevelBar
   ) {}
 
   draw(s: ChromeState): void {
@@ -46,7 +48,8 @@ export class ViewChrome {
     this.liveBtn.hidden = s.arrived === undefined
     if (s.arrived !== undefined)
       this.liveBtn.textContent = `Back to live${s.arrived ? ` (${n(s.arrived)} new)` : ''}`
-    this.status.counts(this.store.count, this.store.total, this.store.filtered)
+    this.status.counts(this.store.count, this.store.total, this.store.filtered, this.store.inverted)
+    this.levels.draw(this.store.levelCounts.counts)
     this.filterBar.result(s.filterError, this.store.count, this.store.filtered)
   }
 }
