@@ -62,8 +62,9 @@ export function createDriver(url: string, o: DriverOptions): Driver {
     const s = createSentinel({
       name: decodeURIComponent(path),
       sentinelRootNodes: nodes,
-      // Two masters: lease, appends and lookups never wait behind each other's round trips.
-      masterPoolSize: 2,
+      // One connection: pipelined appends of a file must reach Redis in the order sent (a pool
+      // would spread them over sockets); a blocked XREAD gets a client of its own (duplicate).
+      masterPoolSize: 1,
       nodeClientOptions: { ...common, name: o.name, username, password },
       sentinelClientOptions: { socket },
       // Documented as 10 s but off by default: watch the topology ourselves, too.
