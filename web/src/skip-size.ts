@@ -6,8 +6,8 @@
  * one of short lines.
  */
 
-/** Below this the server's own minimum (64 KiB) and a few events of slack. */
-export const MIN_SKIP = 256 * 1024
+/** Above the server's own minimum (64 KiB), with an event of slack. */
+export const MIN_SKIP = 128 * 1024
 /** Keeps the bytes the page may have to receive and hold (heap target: 100 MB) in check. */
 export const MAX_SKIP = 32 * 1024 * 1024
 /** Assumed until a line has been seen: a typical access-log line. */
@@ -35,10 +35,13 @@ export class LineSizeEstimate {
 }
 
 /**
- * Share of the ring the lines after a skip may fill: the rest keeps the skipped marker (and
- * some lines before it) in the ring, with room to load the newest part of the range.
+ * Share of the ring the lines after a skip may fill before the next skip. After a skip the
+ * server also sends recent context (up to half the threshold), so at 1/2 the lines that follow
+ * a marker fill at most 3/4 of the ring: the marker (and some lines before it) stays in the
+ * ring, with room to load the newest part of the range. At 3/4, context plus threshold could
+ * pass the ring and push the marker out.
  */
-export const SKIP_SHARE = 0.75
+export const SKIP_SHARE = 0.5
 
 /** The `skip` to ask for: most of what a ring of `cap` lines holds, within the bounds. */
 export function skipBytes(cap: number, averageLineBytes: number): number {
