@@ -118,10 +118,11 @@ describe('alerts: the command', () => {
         `  - match: ${JSON.stringify(match)}\n    webhook: ${r.url}\n    every: 1\n`
       await writeFile(config, rules('^OLD'))
       const cli = runCli(['--config', config, '--port', '0'])
-      await cli.url
+      // An answer means main() has run to its end, SIGHUP handler included.
+      await fetch(`${await cli.url}health`)
       await writeFile(config, rules('^NEW'))
       cli.child.kill('SIGHUP')
-      await waitFor(() => cli.stderr().includes('alerts: 1 rule in force'), 'the reload line', 5000)
+      await waitFor(() => cli.stderr().includes('alerts: 1 rule in force'), 'the reload line', 8000)
       await appendFile(path, 'OLD one\nNEW one\n')
       await waitFor(() => r.got.length === 1, 'the POST of the new rule', 1500)
       expect(r.got[0]!.body.line).toBe('NEW one')

@@ -9,7 +9,7 @@
 import type { LogSource } from '../core/log-source.js'
 import type { FollowEvent } from '../core/types.js'
 import { AlertMetrics } from './alert-metrics.js'
-import { alertPayload, type AlertPayload } from './payload.js'
+import { alertPayload } from './payload.js'
 import { RateLimiter } from './rate-limit.js'
 import { compileRule, type AlertRule, type AlertSpec } from './rule.js'
 import { WebhookSender, type SenderOptions } from './webhook-sender.js'
@@ -22,9 +22,17 @@ export interface AlertsOptions {
   now?: () => number
 }
 
+/** A match as held by the rate limit: the payload is built only for the matches sent. */
+interface Match {
+  file: string
+  text: string
+  cursor: string
+  back: number
+}
+
 interface Active {
   rule: AlertRule
-  limiter: RateLimiter<AlertPayload>
+  limiter: RateLimiter<Match>
 }
 
 export class Alerts {
@@ -99,21 +107,21 @@ export class Alerts {
       for (const a of rules) {
         if (lineMatched.has(a) || !a.rule.test(line.text)) continue
         lineMatched.add(a)
-        a.limiter.offer(
-          alertPayload(a.rule.name, source.id, line.text, e.cursor, after, this.o.publicUrl)
-        )
+        a.limiter.offer({ file: source.id, text: line.text, cursor: e.cursor, back: after })
       }
       if (!line.cont && lineMatched.size > 0) lineMatched = new Set()
     }
   }
 
-  #limiter(name: string, every: number): RateLimiter<AlertPayload> {
+  #limiter(name: string, every: number): RateLimiter<Match> {
     const spec = () => this.#active.find((a) => a.rule.name === name)?.rule
-    return new RateLimiter<AlertPayload>(
+    return new RateLimiter<Match>(
       every * 1000,
-      ({ payload, suppressed }) => {
+      ({ payload: m, suppressed }) => {
         const rule = spec()
-        if (rule) this.#sender.send(name, rule.webhook, { ...payload, suppressed })
+        if (!rule) return
+        const p = alertPayload(name, m.file, m.text, m.cursor, m.back, this.o.publicUrl)
+        this.#sender.send(name, rule.webhook, { ...p, suppressed })
       },
       () => this.metrics.rule(name).suppressed++,
       {
