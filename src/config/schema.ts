@@ -40,7 +40,7 @@ export interface ConfigValues {
 }
 
 /** Flag-like keys and whether they take a string, a number, a boolean or a list. */
-const OPTIONS: Record<string, 'string' | 'int' | 'bool' | 'list'> = {
+const OPTIONS: Record<string, 'string' | 'int' | 'bool' | 'list' | 'int-or-word'> = {
   host: 'string',
   port: 'int',
   lines: 'int',
@@ -52,6 +52,8 @@ const OPTIONS: Record<string, 'string' | 'int' | 'bool' | 'list'> = {
   'max-files': 'int',
   redis: 'string',
   'redis-maxlen': 'int',
+  // A number or `auto`: cli-options.ts checks it as it checks --workers.
+  workers: 'int-or-word',
   'public-url': 'string',
   'allow-insecure-dir': 'bool',
 }
@@ -133,6 +135,9 @@ function option(key: string, kind: string, node: Node | null, where: Where): str
   if (kind === 'bool' && typeof v !== 'boolean') throw where(node, key, 'must be true or false')
   if (kind === 'int' && typeof v !== 'number') throw where(node, key, 'must be a number')
   if (kind === 'string' && typeof v !== 'string') throw where(node, key, 'must be a string')
+  if (kind === 'int-or-word' && typeof v !== 'number' && typeof v !== 'string') {
+    throw where(node, key, 'must be a number or a word')
+  }
   return kind === 'bool' ? (v ? '1' : '0') : String(v)
 }
 
