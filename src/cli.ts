@@ -67,7 +67,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   const announce = role ? role.announce : (text: string) => void process.stdout.write(text)
 
   let demo: Demo | undefined
-  const alerts = startAlerts(opts, say)
+  // With --workers N only worker 1 evaluates alerts: every worker follows every file, and N
+  // workers would POST each alert N times.
+  const alerts = role && role.id !== 1 ? undefined : startAlerts(opts, say)
   let local: LocalFiles | undefined
   let served: readonly LogSource[] = []
   let followed: FileSource[] = []

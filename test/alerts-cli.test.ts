@@ -137,4 +137,37 @@ describe('alerts: the command', () => {
       await r.close()
     }
   }, 30_000)
+
+  it('with --workers 2, only worker 1 posts: one POST per alert', async () => {
+    const r = await receiver()
+    try {
+      const path = join(t.dir, 'app.log')
+      await writeFile(path, '')
+      const config = join(t.dir, 'taillight.yml')
+      await writeFile(
+        config,
+        `files:\n  - ${JSON.stringify(path)}\nalerts:\n` +
+          `  - name: w\n    match: "^BOOM"\n    webhook: ${r.url}\n    every: 1\n`
+      )
+      const cli = runCli(['--config', config, '--port', '0', '--workers', '2'])
+      const url = await cli.url
+      await fetch(`${url}health`)
+      await appendFile(path, 'BOOM\n')
+      await waitFor(() => r.got.length === 1, 'the POST', 3000)
+      await new Promise((res) => setTimeout(res, 1000)) // a second worker's POST would be here
+      expect(r.attempts).toBe(1)
+      let metrics = ''
+      for (
+        let i = 0;
+        i < 50 && !/taillight_alerts_sent_total\{[^}]*rule="w"\} 1/.test(metrics);
+        i++
+      ) {
+        metrics = await (await fetch(`${url}metrics`)).text()
+      }
+      expect(metrics).toMatch(/taillight_alerts_sent_total\{worker="1",rule="w"\} 1/)
+      expect(metrics).not.toMatch(/worker="2",rule="w"/)
+    } finally {
+      await r.close()
+    }
+  }, 30_000)
 })
