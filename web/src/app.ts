@@ -32,6 +32,8 @@ import { ViewChrome } from './view-chrome.js'
 import { VirtualList } from './virtual-list.js'
 import { WrapToggle } from './wrap-toggle.js'
 
+const FILES_POLL_MS = 5000
+
 export class App implements Commands {
   /** The page's one requestAnimationFrame scheduler (its `frames` count is read by benchmarks). */
   readonly loop = new FrameLoop()
@@ -53,6 +55,7 @@ export class App implements Commands {
   target: Entry | undefined
   conn: Stream | undefined
   unseen = 0
+  private hiddenNew = 0
   resetReason: string | undefined
   private filterError: string | undefined
   private readonly tabs = new FileTabs((id) => this.switchFile(id))
@@ -118,11 +121,16 @@ export class App implements Commands {
     this.view.jumpBtn.addEventListener('click', () => this.backToLive())
     this.view.liveBtn.addEventListener('click', () => this.backToLive())
     this.wrap = new WrapToggle((on) => (this.list.wrap = on))
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden) this.hiddenNew = 0
+      this.chrome.schedule()
+    })
+    setInterval(() => this.refreshFiles(), FILES_POLL_MS)
   }
 
   async start(): Promise<void> {
     try {
-      this.files = await this.api.files()
+      this.files = FileTabs.distinct(await this.api.files())
     } catch (e) {
       this.status.connection({ state: 'offline', message: (e as Error).message })
     }
@@ -168,6 +176,13 @@ export class App implements Commands {
     this.target = undefined
     this.list.scrollToBottom()
     this.changed(true)
+  }
+
+  /** Home / g: the oldest loaded line, and older ones load as the view reaches them. */
+  toStart(): void {
+    this.list.scrollToTop()
+    if (this.file !== undefined) void this.scrollback.load(this.file)
+    this.chrome.schedule()
   }
 
   select(e: Entry | undefined): void {
@@ -238,12 +253,20 @@ export class App implements Commands {
     return pageStats(this)
   }
 
-  /** The backend can change (inotify → poll on ENOSPC, file recreated): refreshed on connect. */
+  /**
+   * The file set, sizes and states: on each connect (the backend can change: inotify → poll on
+   * ENOSPC) and every few seconds (files appear and go with a pattern; background tabs' badges).
+   */
   refreshFiles(): void {
     this.api.files().then(
-      (files) => {
+      (all) => {
+        const files = FileTabs.distinct(all)
         this.files = files
-        this.status.backend(backendText(files.find((f) => f.id === this.file)))
+        const active = files.find((f) => f.id === this.file)
+        if (!active && files[0]) return this.switchFile(files[0].id)
+        this.tabs.render(files, this.file)
+        this.status.backend(backendText(active))
+        this.chrome.schedule()
       },
       () => undefined
     )
@@ -259,6 +282,8 @@ export class App implements Commands {
   }
 
   private applyChange(c: ViewChange): void {
+    // Lines the reader has not seen: counted in the title while the page is in the background.
+    if (document.hidden && this.list.following) this.hiddenNew += c.added
     if (!this.list.following) {
       this.unseen += c.added
       if (c.trimmed) this.list.shift(-c.trimmed)
@@ -281,11 +306,20 @@ export class App implements Commands {
   }
 
   private drawChrome(): void {
+    const name = this.files
+      .find((f) => f.id === this.file)
+      ?.path.split('/')
+      .pop()
+    const unread = this.unseen + this.hiddenNew
+    const title = `${name ? `${unread ? `(${unread.toLocaleString('en-US')}) ` : ''}${name} · ` : ''}taillight`
+    if (document.title !== title) document.title = title
     this.view.draw({
       following: this.list.following,
       unseen: this.unseen,
       arrived: this.history.active ? this.history.arrived : undefined,
       filterError: this.filterError,
+      atStart: this.scrollback.atStart,
+      size: this.files.find((f) => f.id === this.file)?.size,
     })
   }
 }

@@ -11,6 +11,8 @@ export interface Commands {
   openAt(link: Permalink): Promise<void>
   /** Leaves the history view (or the scrolled-up view) for the end of the file, following. */
   backToLive(): void
+  /** Home: the first loaded line (older ones load as the view reaches them). */
+  toStart(): void
   /** Marks a line as the current one (aria-current), or none. */
   select(e: Entry | undefined): void
   togglePause(): void

@@ -26,6 +26,9 @@ export function wireKeyboard(app: Commands, filterBar: FilterBar, panel: Panel):
     } else if (e.key === ' ' && t.tagName !== 'BUTTON' && t.tagName !== 'A') {
       e.preventDefault()
       app.togglePause()
+    } else if (e.key === 'Home') {
+      e.preventDefault()
+      app.toStart()
     } else if (e.key === 'End') {
       e.preventDefault()
       app.backToLive()

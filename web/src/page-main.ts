@@ -48,7 +48,7 @@ export function runPage(script: string): void {
   wireLineActions(app, (row) => app.list.itemOf(row), el('log'), panel)
   wireKeyboard(app, app.filterBar, panel)
   el('download-shown').addEventListener('click', () => {
-    const blob = new Blob([app.store.shownText()], { type: 'text/plain;charset=utf-8' })
+    const blob = new Blob([app.store.shownText(false)], { type: 'text/plain;charset=utf-8' })
     const a = document.createElement('a')
     a.href = URL.createObjectURL(blob)
     const name = (app.files.find((f) => f.id === app.file)?.path ?? 'log').split('/').pop()

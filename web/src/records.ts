@@ -37,12 +37,16 @@ export function classify(e: RecordLine, plain: string, prev: RecordLine | undefi
 
 export class LevelCounts {
   readonly counts: Record<Level, number> = { error: 0, warn: 0, info: 0, debug: 0 }
+  /** Marker rows (gaps, start of file) among the entries: not lines of the file. */
+  markers = 0
 
   add(e: RecordLine, by = 1): void {
     if (e.level) this.counts[e.level] += by
+    if (e.marker) this.markers += by
   }
 
   clear(): void {
     for (const l of LEVELS) this.counts[l] = 0
+    this.markers = 0
   }
 }

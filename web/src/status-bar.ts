@@ -53,14 +53,37 @@ export class StatusBar {
   }
 
   /** `inverted`: the shown lines are those without a match, and the count says so. */
-  counts(shown: number, total: number, filtered: boolean, inverted = false): void {
+  counts(
+    shown: number,
+    total: number,
+    filtered: boolean,
+    inverted = false,
+    whole?: { atStart: boolean; size: number | undefined }
+  ): void {
     const n = (x: number) => x.toLocaleString('en-US')
+    const lines = `${n(total)} line${total === 1 ? '' : 's'}`
+    // Unfiltered, say what the count means: the whole file, or the newest part of how much.
     this.countsEl.textContent = !filtered
-      ? `${n(total)} line${total === 1 ? '' : 's'}`
+      ? whole?.atStart
+        ? `${lines} · start of file`
+        : whole?.size !== undefined
+          ? `showing ${lines} of ${bytes(whole.size)}`
+          : lines
       : inverted
         ? `${n(shown)} of ${n(total)} lines shown (not matching)`
         : `${n(shown)} of ${n(total)} lines shown`
   }
+}
+
+function bytes(b: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
+  let v = b
+  let i = 0
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
+  return `${i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
 }
 
 function describe(s: ConnStatus): string {

@@ -52,6 +52,11 @@ export class LineStore {
     return this.ring.length
   }
 
+  /** Lines of the file held (markers left out). */
+  get lines(): number {
+    return this.ring.length - this.levelCounts.markers
+  }
+
   get filtered(): boolean {
     return this.filter.active || this.levels !== undefined
   }
@@ -198,10 +203,16 @@ export class LineStore {
     return added
   }
 
-  /** Every row of the view, as displayed (escapes removed): what "download shown lines" saves. */
-  shownText(): string {
+  /**
+   * Every row of the view, as displayed (escapes removed); "Save shown" leaves the markers out,
+   * so what it saves is lines of the file.
+   */
+  shownText(markers = true): string {
     const out: string[] = []
-    for (let i = 0; i < this.count; i++) out.push(stripAnsi((this.row(i) as Entry).text))
+    for (let i = 0; i < this.count; i++) {
+      const e = this.row(i) as Entry
+      if (markers || !e.marker) out.push(stripAnsi(e.text))
+    }
     return out.length ? out.join('\n') + '\n' : ''
   }
 

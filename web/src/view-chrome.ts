@@ -17,6 +17,9 @@ export interface ChromeState {
   /** In a history view: live lines written since it opened; undefined when live. */
   arrived: number | undefined
   filterError: string | undefined
+  /** The loaded lines begin at the start of the file; `size`: the file's, when known. */
+  atStart: boolean
+  size: number | undefined
 }
 
 const n = (x: number) => x.toLocaleString('en-US')
@@ -48,7 +51,16 @@ export class ViewChrome {
     this.liveBtn.hidden = s.arrived === undefined
     if (s.arrived !== undefined)
       this.liveBtn.textContent = `Back to live${s.arrived ? ` (${n(s.arrived)} new)` : ''}`
-    this.status.counts(this.store.count, this.store.total, this.store.filtered, this.store.inverted)
+    this.status.counts(
+      this.store.count,
+      this.store.lines,
+      this.store.filtered,
+      this.store.inverted,
+      {
+        atStart: s.atStart,
+        size: s.size,
+      }
+    )
     this.levels.draw(this.store.levelCounts.counts)
     this.filterBar.result(s.filterError, this.store.count, this.store.filtered)
   }

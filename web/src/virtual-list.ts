@@ -78,6 +78,14 @@ export class VirtualList<T> {
     this.frames.schedule()
   }
 
+  /** Shows the first row (Home, g) and stops following. */
+  scrollToTop(): void {
+    this.setFollowing(false)
+    this.target = undefined
+    this.scroller.scrollTop = 0
+    this.frames.schedule()
+  }
+
   /** Brings row i to the middle of the view and stops following. */
   scrollToRow(i: number): void {
     this.setFollowing(false)
@@ -115,6 +123,8 @@ export class VirtualList<T> {
     this.fillPool(first, last)
     this.repaint = false
     this.layer.style.transform = `translateY(${first * h}px)`
+    // The first screen is full of history, not ten lines at the top (scrollback pages it in).
+    if (n * h < s.clientHeight) this.events.nearTop()
   }
 
   private frameWrapped(w: WrappedFrame): boolean {
@@ -132,6 +142,7 @@ export class VirtualList<T> {
     const { first, last } = w.range(n, h)
     this.fillPool(first, last)
     const again = w.place(first, this.pool, h)
+    if (n * h + w.extra < s.clientHeight) this.events.nearTop()
     this.repaint = false
     return again
   }
