@@ -185,6 +185,20 @@ export class App implements Commands {
     this.chrome.schedule()
   }
 
+  step(dir: 1 | -1): void {
+    const n = this.store.count
+    const from = this.target ? this.store.rowOf(this.target) : dir > 0 ? -1 : n
+    // Bounded by the loaded lines (the ring's cap), once per key press.
+    for (let i = from + dir; i >= 0 && i < n; i += dir) {
+      const e = this.store.row(i)
+      if (e && !e.marker && this.store.ranges(e).length > 0) {
+        this.select(e)
+        this.list.scrollToRow(i)
+        return
+      }
+    }
+  }
+
   select(e: Entry | undefined): void {
     this.target = e
     this.list.invalidate(true)

@@ -15,6 +15,8 @@ export interface Commands {
   toStart(): void
   /** Marks a line as the current one (aria-current), or none. */
   select(e: Entry | undefined): void
+  /** Selects the next (1) or previous (-1) line with a filter match and shows it. */
+  step(dir: 1 | -1): void
   togglePause(): void
   /** Loads the lines of a skipped-range marker. */
   loadSkipped(e: Entry): Promise<void>

@@ -2,7 +2,8 @@
  * @module Clicks on a row: the "load" button of a skipped-range marker brings that range in;
  * clicks on a row's gutter: the permalink ("#") selects the line, puts its link in the address bar
  * and shows it with a copy button; the JSON toggle ("{}") shows the line pretty-printed. Both open
- * the side panel, which keeps rows at a fixed height for the virtual list.
+ * the side panel, which keeps rows at a fixed height for the virtual list. A tap on the text opens
+ * the whole line in the panel (phones have no hover for the gutter; long lines are cut).
  */
 import type { Commands } from './commands.js'
 import type { Entry } from './store.js'
@@ -31,6 +32,17 @@ export function wireLineActions(
       history.replaceState(null, '', href)
       app.select(entry)
       showLine(panel, 'Line', stripAnsi(entry.text), new URL(href, location.href).toString())
+    } else if (!entry.marker && t.closest('.text') && !document.getSelection()?.toString()) {
+      // A tap on the text (mobile, or a line cut with an ellipsis): the whole line, selected.
+      // Selecting text with the mouse is left alone.
+      const href = app.permalinkOf(entry)
+      app.select(entry)
+      showLine(
+        panel,
+        'Line',
+        stripAnsi(entry.text),
+        href && new URL(href, location.href).toString()
+      )
     } else if (t.classList.contains('json')) {
       const href = app.permalinkOf(entry)
       const pretty = prettyJson(stripAnsi(entry.text)) ?? stripAnsi(entry.text)

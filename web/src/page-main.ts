@@ -46,7 +46,12 @@ export function runPage(script: string): void {
   const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines, streams)
 
   wireLineActions(app, (row) => app.list.itemOf(row), el('log'), panel)
-  wireKeyboard(app, app.filterBar, panel)
+  wireKeyboard(app, {
+    filterBar: app.filterBar,
+    panel,
+    toggleWrap: () => app.wrap.toggle(),
+    focusLevels: () => app.levels.focus(),
+  })
   el('download-shown').addEventListener('click', () => {
     const blob = new Blob([app.store.shownText(false)], { type: 'text/plain;charset=utf-8' })
     const a = document.createElement('a')
