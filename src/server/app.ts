@@ -5,12 +5,12 @@
  * (`assets`) come from the Node adapter (node-serve.ts); without them the app still runs on any
  * runtime that speaks Request/Response, with a Web-stream SSE body and a minimal page.
  */
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import type { LogSource } from '../core/log-source.js'
 import { bindViewer } from './access.js'
 import { filesRoute, healthRoute, metricsRoute } from './api-routes.js'
 import { requireAuth } from './auth.js'
-import { mountAt } from './base-path.js'
+import { basePath } from './base-path.js'
 import { Broadcaster, type BroadcasterOptions } from './broadcaster.js'
 import type { AppContext, AppEnv, FileEntry, SseTransport } from './context.js'
 import { downloadRoute } from './download-route.js'
@@ -125,15 +125,16 @@ export function createApp(deps: AppDeps): Taillight {
     extraMetrics: deps.metricsText,
   }
 
-  const app = new Hono<AppEnv>()
   const base = deps.basePath ?? ''
+  const mount = base ? basePath(base) : undefined
+  const app = new Hono<AppEnv>(mount ? { getPath: mount.getPath } : {})
   // First, so a rebound name learns nothing, not even which routes exist.
-  const guards: MiddlewareHandler<AppEnv>[] = deps.hostCheck ? [requireHost(deps.hostCheck)] : []
+  if (deps.hostCheck) app.use(requireHost(deps.hostCheck))
   // CSP, frame-ancestors 'none', nosniff, and Referrer-Policy: no-referrer (a ?token= in the
   // page URL must not leak to other sites through Referer). The SSE fast path writes its own.
-  guards.push(securityHeaders())
-  // Under a base path the guards run in the outer app (base-path.ts), before the prefix check.
-  if (!base) for (const g of guards) app.use(g)
+  app.use(securityHeaders())
+  // Outside the base path: a redirect to it or 404, after the guards, before anything else.
+  if (mount) app.use(mount.outside)
   app.use(async (c, next) => {
     c.set('query', parseQuery(c.req.url))
     await next()
@@ -192,10 +193,9 @@ export function createApp(deps: AppDeps): Taillight {
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500)
   })
 
-  const served = base ? mountAt(app, base, guards) : app
   return {
-    app: served,
-    fetch: (req, env) => served.fetch(req, env),
+    app,
+    fetch: (req, env) => app.fetch(req, env),
     files,
     registry,
     metrics,

@@ -73,13 +73,14 @@ function setSession(c: Context<AppEnv>, value: string, base: string): void {
 }
 
 /**
- * The request's own path and query without `token`: where a person lands after signing in. The
- * app sees paths without the base path (base-path.ts); the browser needs them with it.
+ * The request's own path and query without `token`: where a person lands after signing in. It
+ * comes from the full URL, so under a base path it keeps it (base-path.ts cuts it only for
+ * routing).
  */
-export function withoutToken(url: string, base: string): string {
+export function withoutToken(url: string): string {
   const u = new URL(url)
   u.searchParams.delete('token')
-  return base + u.pathname + u.search
+  return u.pathname + u.search
 }
 
 /** Only a path of this app: never `//evil.example`, an absolute URL or outside the base path. */
@@ -144,7 +145,7 @@ export function requireAuth(
       if (fromQuery !== undefined && tokenMatches(fromQuery, token)) {
         if (PAGES.has(c.req.path) && c.req.method === 'GET') {
           setSession(c, (await session) as string, base)
-          return c.redirect(withoutToken(c.req.url, base), 303)
+          return c.redirect(withoutToken(c.req.url), 303)
         }
         return next()
       }
@@ -152,14 +153,11 @@ export function requireAuth(
       const got = cookie(c, SESSION_COOKIE)
       if (got !== undefined && tokenMatches(got, (await session) as string)) return next()
       if (PAGES.has(c.req.path) && !o.oidc) {
-        return signInPage(
-          withoutToken(c.req.url, base),
-          fromQuery === undefined ? '' : 'Wrong token.'
-        )
+        return signInPage(withoutToken(c.req.url), fromQuery === undefined ? '' : 'Wrong token.')
       }
     }
     if (o.oidc && PAGES.has(c.req.path) && c.req.method === 'GET') {
-      return o.oidc.login(c, withoutToken(c.req.url, base))
+      return o.oidc.login(c, withoutToken(c.req.url))
     }
     c.header('WWW-Authenticate', 'Bearer realm="taillight"')
     const error = rejected ?? { code: 'unauthorized', message: 'missing or wrong token' }

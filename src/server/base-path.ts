@@ -1,13 +1,12 @@
 /**
  * @module Serving under a reverse proxy's sub-path (`--base-path /logs`).
  *
- * The app inside keeps seeing `/`-rooted paths, so no route, asset lookup or path rule needs to
- * know about the prefix: a request under the base path reaches it with the prefix removed, and
- * only the few places that write a path back to the browser (auth's redirects and cookie) add it
- * again. Anything outside the base path is answered here: `/` and the bare base redirect to
- * `base/`, the rest is 404, so a proxy that forwards too much exposes nothing.
+ * Routes, asset lookups and path rules keep seeing `/`-rooted paths (`c.req.path`), so none of
+ * them needs to know about the prefix; only what writes a path back to the browser (auth's
+ * redirects and cookie Path, the OpenID callback URL) uses the base, or the full `c.req.url`.
  */
-import { Hono, type MiddlewareHandler } from 'hono'
+import type { MiddlewareHandler } from 'hono'
+import { getPath } from 'hono/utils/url'
 import type { AppEnv } from './context.js'
 
 export interface BasePathError extends Error {
@@ -34,45 +33,33 @@ export function normalizeBasePath(input: string | undefined): string {
 }
 
 /**
- * The request as the inner app sees it: the prefix cut from the URL, the rest unchanged (headers,
- * body, abort signal). A proxy that decodes differently cannot smuggle a path past the prefix:
- * the match is on the raw path and only at a segment boundary.
+ * Routing under `base` without copying requests: the app's `getPath` (Hono's option) gives
+ * routes and middleware the path with the prefix cut, while `c.req.url` stays the URL the
+ * browser used. The prefix matches on the decoded path and only at a segment boundary, so
+ * `/logsx` is outside. A request outside is remembered here and answered by `outside`, which
+ * runs right after the guards: `/` and the bare base redirect to `base/`, the rest is 404, so a
+ * proxy that forwards too much exposes nothing.
  */
-function strip(req: Request, base: string): Request | undefined {
-  const url = new URL(req.url)
-  const p = url.pathname
-  if (!p.startsWith(base) || p.length === base.length || p[base.length] !== '/') return undefined
-  url.pathname = p.slice(base.length)
-  const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body
-  return new Request(url, {
-    method: req.method,
-    headers: req.headers,
-    body,
-    signal: req.signal,
-    ...(body ? { duplex: 'half' } : {}),
-  } as RequestInit)
-}
-
-/**
- * An app that serves `inner` under `base`: `guards` (the Host check and security headers) run
- * first on every request, inside the base path or not.
- */
-export function mountAt(
-  inner: Hono<AppEnv>,
-  base: string,
-  guards: MiddlewareHandler<AppEnv>[]
-): Hono<AppEnv> {
-  const outer = new Hono<AppEnv>()
-  for (const g of guards) outer.use(g)
+export function basePath(base: string): {
+  getPath: (req: Request) => string
+  outside: MiddlewareHandler<AppEnv>
+} {
+  const away = new WeakSet<Request>()
   const home = `${base}/`
-  outer.on(['GET', 'HEAD'], ['/', base], (c) => {
-    const q = new URL(c.req.url).search
-    return c.redirect(home + q, 308)
-  })
-  outer.all('*', (c) => {
-    const req = strip(c.req.raw, base)
-    if (!req) return c.json({ error: { code: 'not_found', message: 'no such route' } }, 404)
-    return inner.fetch(req, c.env)
-  })
-  return outer
+  return {
+    getPath(req) {
+      const p = getPath(req)
+      if (p.startsWith(home)) return p.slice(base.length)
+      away.add(req)
+      return p
+    },
+    async outside(c, next) {
+      if (!away.has(c.req.raw)) return next()
+      const p = c.req.path
+      if ((p === '/' || p === base) && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
+        return c.redirect(home + new URL(c.req.url).search, 308)
+      }
+      return c.json({ error: { code: 'not_found', message: 'no such route' } }, 404)
+    },
+  }
 }
