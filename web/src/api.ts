@@ -62,6 +62,11 @@ export class Api {
     return this.linesPage({ file, after, until, limit })
   }
 
+  /** The lines from the first one at or after `time` (RFC 3339 or epoch ms); `at` is its cursor. */
+  linesAt(file: string, time: string, limit: number): Promise<LinesJson> {
+    return this.linesPage({ file, at: time, limit })
+  }
+
   async search(q: SearchQuery, before?: string): Promise<SearchJson> {
     const params = {
       file: q.file,

@@ -5,6 +5,7 @@
 import { Api } from './api.js'
 import { App } from './app.js'
 import { searchHistory } from './history-search.js'
+import { wireGotoTime } from './goto-time.js'
 import { wireKeyboard } from './keyboard.js'
 import { wireLineActions } from './line-actions.js'
 import { Panel } from './panel.js'
@@ -45,6 +46,7 @@ export function runPage(script: string): void {
     : undefined
   const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines, streams)
 
+  wireGotoTime(api, () => app.file, app)
   wireLineActions(app, (row) => app.list.itemOf(row), el('log'), panel)
   wireKeyboard(app, {
     filterBar: app.filterBar,
