@@ -19,6 +19,7 @@ import { liveFeed } from './live-feed.js'
 import { LevelBar } from './level-bar.js'
 import { LineSizeEstimate, skipBytes } from './skip-size.js'
 import { loadSkipped } from './skipped-load.js'
+import { nextMatch, pageTitle } from './match-step.js'
 import { PageAddress } from './page-address.js'
 import { parsePermalink, type Permalink } from './permalink.js'
 import { clearRow, fillRow, rowParts } from './row-view.js'
@@ -186,17 +187,13 @@ export class App implements Commands {
   }
 
   step(dir: 1 | -1): void {
-    const n = this.store.count
-    const from = this.target ? this.store.rowOf(this.target) : dir > 0 ? -1 : n
-    // Bounded by the loaded lines (the ring's cap), once per key press.
-    for (let i = from + dir; i >= 0 && i < n; i += dir) {
-      const e = this.store.row(i)
-      if (e && !e.marker && this.store.ranges(e).length > 0) {
-        this.select(e)
-        this.list.scrollToRow(i)
-        return
-      }
-    }
+    const store = this.store
+    const from = this.target ? store.rowOf(this.target) : -1
+    const hit = (e: Entry) => !e.marker && store.ranges(e).length > 0
+    const i = nextMatch({ count: store.count, row: (r) => store.row(r), hit }, from, dir)
+    if (i < 0) return
+    this.select(store.row(i))
+    this.list.scrollToRow(i)
   }
 
   select(e: Entry | undefined): void {
@@ -324,8 +321,7 @@ export class App implements Commands {
       .find((f) => f.id === this.file)
       ?.path.split('/')
       .pop()
-    const unread = this.unseen + this.hiddenNew
-    const title = `${name ? `${unread ? `(${unread.toLocaleString('en-US')}) ` : ''}${name} · ` : ''}taillight`
+    const title = pageTitle(name, this.unseen + this.hiddenNew)
     if (document.title !== title) document.title = title
     this.view.draw({
       following: this.list.following,

@@ -52,6 +52,11 @@ export class LineStore {
     return this.ring.length
   }
 
+  /** Lines of the file in the view (markers, which every filter keeps, left out). */
+  get shownLines(): number {
+    return this.count - this.levelCounts.markers
+  }
+
   /** Lines of the file held (markers left out). */
   get lines(): number {
     return this.ring.length - this.levelCounts.markers

@@ -52,7 +52,7 @@ export class ViewChrome {
     if (s.arrived !== undefined)
       this.liveBtn.textContent = `Back to live${s.arrived ? ` (${n(s.arrived)} new)` : ''}`
     this.status.counts(
-      this.store.count,
+      this.store.shownLines,
       this.store.lines,
       this.store.filtered,
       this.store.inverted,
@@ -62,6 +62,6 @@ export class ViewChrome {
       }
     )
     this.levels.draw(this.store.levelCounts.counts)
-    this.filterBar.result(s.filterError, this.store.count, this.store.filtered)
+    this.filterBar.result(s.filterError, this.store.shownLines, this.store.filtered)
   }
 }
