@@ -34,6 +34,8 @@ export function localFiles(
     log: (line: string) => void
     /** Every source opened, from its first tick (alerts watch its lines). */
     onOpen?: (s: FileSource) => void
+    /** A source closed for good (it went away, or left the config). */
+    onClose?: (id: string) => void
   }
 ): LocalFiles {
   let registry: FileRegistry | undefined
@@ -71,6 +73,7 @@ export function localFiles(
     async close(id, s, reason) {
       specOf.delete(id)
       registry?.remove(id, reason)
+      o.onClose?.(id)
       await s.close()
     },
     update(id, spec) {

@@ -57,6 +57,8 @@ Options (environment variable in brackets):
                        publish them to Redis; without, serve the files published there
   --edge               with --redis and --config: serve what watchers [TAILLIGHT_EDGE=1]
                        publish; the config's files: entries only give groups and lines
+  --redis-cluster      --redis names Redis Cluster seed nodes           [TAILLIGHT_REDIS_CLUSTER=1]
+                       (redis+sentinel://h:p,h:p/name selects Sentinel)
   --redis-maxlen N     batches kept per file in Redis (default 100000) [TAILLIGHT_REDIS_MAXLEN]
   -h, --help           show this help
   -v, --version        show the version

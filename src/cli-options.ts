@@ -39,6 +39,8 @@ export interface CliOptions {
   demo: boolean
   /** Serve what watchers publish in Redis; the config's entries only give groups and lines. */
   edge: boolean
+  /** --redis names Redis Cluster seed nodes. */
+  redisCluster: boolean
   /** The files on the command line (paths, patterns or directories). */
   files: string[]
   /** Every entry to follow: the config file's, then the command line's. */
@@ -81,6 +83,7 @@ const FLAGS = {
   workers: { type: 'string' },
   demo: { type: 'boolean' },
   edge: { type: 'boolean' },
+  'redis-cluster': { type: 'boolean' },
   redis: { type: 'string' },
   'redis-maxlen': { type: 'string' },
   'public-url': { type: 'string' },
@@ -144,7 +147,10 @@ function resolve(
     const p = pick(flag, envName)
     return p ? int(p.value, p.name, min, max) : d
   }
-  const flag = (name: 'poll' | 'demo' | 'edge' | 'allow-insecure-dir', envName: string) => {
+  const flag = (
+    name: 'poll' | 'demo' | 'edge' | 'allow-insecure-dir' | 'redis-cluster',
+    envName: string
+  ) => {
     if (v[name] === true) return true
     const p =
       env[envName] !== undefined
@@ -171,6 +177,7 @@ function resolve(
     workers: workerCount(pick('workers', 'TAILLIGHT_WORKERS')),
     demo: flag('demo', 'TAILLIGHT_DEMO'),
     edge: flag('edge', 'TAILLIGHT_EDGE'),
+    redisCluster: flag('redis-cluster', 'TAILLIGHT_REDIS_CLUSTER'),
     files: positionals,
     specs: [...(config?.files ?? []), ...positionals.map((path) => ({ path }))],
     check,
@@ -204,11 +211,15 @@ function resolve(
     throw new UsageError('--auth-issuer and --auth-audience need --auth-jwks')
   }
   const redis = pick('redis', 'TAILLIGHT_REDIS')
-  if (redis && !/^rediss?:\/\/\S+$/.test(redis.value)) {
-    throw new UsageError(`${redis.name} must be a redis:// or rediss:// URL`)
+  if (redis && !/^(rediss?|redis\+sentinel):\/\/\S+$/.test(redis.value)) {
+    throw new UsageError(`${redis.name} must be a redis://, rediss:// or redis+sentinel:// URL`)
   }
   if (redis) opts.redis = redis.value
   if (opts.edge && !opts.redis) throw new UsageError('--edge needs --redis')
+  if (opts.redisCluster && !opts.redis) throw new UsageError('--redis-cluster needs --redis')
+  if (opts.redisCluster && opts.redis?.startsWith('redis+sentinel:')) {
+    throw new UsageError('--redis-cluster takes redis:// seed nodes, not a Sentinel URL')
+  }
   if (opts.edge && (opts.files.length > 0 || opts.demo)) {
     throw new UsageError('--edge serves the files watchers publish: it takes no files')
   }

@@ -75,6 +75,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   let followed: FileSource[] = []
   let node: RunningServer | undefined
   let redis: WatcherPublishing | EdgeSources | undefined
+  let publishing: WatcherPublishing | undefined
   const stop = async () => {
     await node?.close(400)
     await Promise.race([
@@ -95,7 +96,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       opts.specs.unshift({ path: demo.path })
     }
     if (opts.redis && (opts.edge || opts.specs.length === 0)) {
-      const edge = await createEdgeSources(opts.redis)
+      const edge = await createEdgeSources(opts.redis, { connect: { cluster: opts.redisCluster } })
       redis = edge
       served = edge.sources
       for (const s of served) alerts?.watch(s)
@@ -105,7 +106,12 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         allowInsecureDir: opts.allowInsecureDir,
         maxFiles: opts.maxFiles,
         log: say,
-        onOpen: (s) => alerts?.watch(s),
+        onOpen: (s) => {
+          alerts?.watch(s)
+          // Files that start matching while the watcher runs are published too.
+          publishing?.add(s)
+        },
+        onClose: (id) => void publishing?.remove(id),
       })
       await local.watch.scan()
       served = followed = local.watch.list().map((f) => f.handle)
@@ -153,11 +159,12 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         remove: (id, reason) => registry.remove(id, reason),
       })
     }
-    // Files that start matching later are not published: the Redis role takes a fixed set.
-    if (opts.redis && followed.length > 0) {
-      redis = startWatcherPublishing(followed, opts.redis, {
+    // Published: the files followed now, and (through onOpen/onClose) those that come and go.
+    if (opts.redis && local) {
+      redis = publishing = startWatcherPublishing(followed, opts.redis, {
         maxLen: opts.redisMaxLen,
         watcherUrl: node.url,
+        connect: { cluster: opts.redisCluster },
       })
     }
   } catch (err) {

@@ -19,6 +19,24 @@ describe('taillight --redis', () => {
     })
   })
 
+  it('takes a Sentinel URL, and --redis-cluster for Cluster seed nodes', () => {
+    const sentinel = 'redis+sentinel://10.0.0.5:26379,10.0.0.6:26379/mymaster'
+    expect(parseCli(['--redis', sentinel], {})).toMatchObject({
+      redis: sentinel,
+      redisCluster: false,
+    })
+    expect(parseCli(['--redis', 'redis://10.0.0.5:7000', '--redis-cluster'], {})).toMatchObject({
+      redisCluster: true,
+    })
+    expect(
+      parseCli(['--redis', 'redis://10.0.0.5:7000'], { TAILLIGHT_REDIS_CLUSTER: '1' })
+    ).toMatchObject({ redisCluster: true })
+    expect(() => parseCli(['--redis-cluster', '/x.log'], {})).toThrow(
+      /--redis-cluster needs --redis/
+    )
+    expect(() => parseCli(['--redis', sentinel, '--redis-cluster'], {})).toThrow(/not a Sentinel/)
+  })
+
   it('rejects what is not a Redis URL, and no file without --redis', () => {
     expect(() => parseCli(['--redis', 'http://x'], {})).toThrow(UsageError)
     expect(() => parseCli(['--redis', 'redis://x', '--redis-maxlen', '5'], {})).toThrow(/100/)

@@ -46,6 +46,7 @@ const OPTIONS: Record<string, 'string' | 'int' | 'bool' | 'list' | 'int-or-word'
   lines: 'int',
   poll: 'bool',
   edge: 'bool',
+  'redis-cluster': 'bool',
   'token-file': 'string',
   'allowed-hosts': 'list',
   'max-clients': 'int',
