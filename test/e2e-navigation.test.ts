@@ -100,6 +100,21 @@ describe.skipIf(!enabled)(`navigation in Chromium (server: ${serverKind()})`, ()
     expect(await linked.locator('[aria-current="true"]:visible').count()).toBe(0)
   }, 60_000)
 
+  it('history search streams its matches page by page, and goes further back', async () => {
+    const page = await open(server.url)
+    await p.waitLines(page, (l) => l.length > 0)
+    await page.getByTestId('filter').fill('big 1')
+    await page.getByTestId('search-history').click()
+    const results = page.getByTestId('search-results')
+    await results.getByRole('button', { name: 'Search further back' }).waitFor({ timeout: 20_000 })
+    expect(await results.locator('a.hit').count()).toBe(200)
+    expect(await results.locator('a.hit').first().textContent()).toBe('big 199999')
+    expect(await page.getByTestId('search-cancel').count()).toBe(0)
+    await results.getByRole('button', { name: 'Search further back' }).click()
+    await expect.poll(() => results.locator('a.hit').count(), { timeout: 20_000 }).toBe(400)
+    expect(await results.locator('a.hit').nth(200).textContent()).toBe('big 199799')
+  }, 60_000)
+
   it('a permalink set as the hash of an open page lands on its line', async () => {
     const page = await open(server.url)
     await p.waitLines(page, (l) => l.length > 0)

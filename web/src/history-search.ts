@@ -1,6 +1,7 @@
 /**
  * @module Search beyond what is loaded: /api/search scans the file backwards on the server (linear-time
- * engine, time and byte budgets), page by page. Results open as permalinks.
+ * engine, time and byte budgets), page by page, streamed with progress and a Cancel. Results
+ * open in the history view.
  */
 import type { Api } from './api.js'
 import type { Commands } from './commands.js'
@@ -9,6 +10,7 @@ import { formatPermalink } from './permalink.js'
 import { h } from './dom.js'
 import type { Panel } from './panel.js'
 import { stripAnsi } from './ansi.js'
+import { streamSearch } from './search-events.js'
 
 export interface SearchHost {
   readonly api: Api
@@ -17,12 +19,10 @@ export interface SearchHost {
   openAt: Commands['openAt']
 }
 
-export async function searchHistory(
-  app: SearchHost,
-  panel: Panel,
-  before?: string,
-  into?: HTMLElement
-) {
+const MB = (b: number) => `${(b / 1e6).toFixed(b < 1e7 ? 1 : 0)} MB`
+
+/** One page of history search, streamed: progress and a Cancel while it runs. */
+export function searchHistory(app: SearchHost, panel: Panel, before?: string, into?: HTMLElement) {
   const { text, regex, caseSensitive } = app.filterBar.spec
   const file = app.file
   if (!text || file === undefined) return
@@ -30,33 +30,52 @@ export async function searchHistory(
   results.dataset.testid = 'search-results'
   if (!into) panel.open(`History: ${regex ? `/${text}/` : `"${text}"`}`, results)
   const status = results.appendChild(h('p', { className: 'note', textContent: 'Searching…' }))
-  try {
-    const page = await app.api.search({ file, text, regex, caseSensitive }, before)
-    status.remove()
-    for (const m of page.matches) {
-      const link = h('a', { className: 'hit', textContent: stripAnsi(m.line) })
-      if (m.cursor) {
-        link.href = formatPermalink({ file, cursor: m.cursor, back: 0 })
-        link.addEventListener('click', (ev) => {
-          ev.preventDefault()
-          history.replaceState(null, '', `${location.search}${link.hash}`)
-          void app.openAt({ file, cursor: m.cursor as string, back: 0 })
+  status.dataset.testid = 'search-progress'
+  const cancel = results.appendChild(h('button', { type: 'button', textContent: 'Cancel' }))
+  cancel.dataset.testid = 'search-cancel'
+  let found = 0
+  const stop = streamSearch(app.api, { file, text, regex, caseSensitive }, before, {
+    match: (m) => {
+      found++
+      results.insertBefore(hit(app, file, m.line, m.cursor), status)
+    },
+    progress: (p) => {
+      status.textContent = `Searching… ${MB(p.scannedBytes)} of ${MB(p.totalBytes)}`
+    },
+    done: (d) => {
+      cancel.remove()
+      status.remove()
+      if (found === 0 && !d.next)
+        results.append(h('p', { className: 'note', textContent: 'No more matches in this file.' }))
+      if (d.next) {
+        const more = results.appendChild(
+          h('button', { type: 'button', textContent: 'Search further back' })
+        )
+        more.addEventListener('click', () => {
+          more.remove()
+          searchHistory(app, panel, d.next ?? undefined, results)
         })
       }
-      results.append(link)
-    }
-    if (page.matches.length === 0 && !page.next)
-      results.append(h('p', { className: 'note', textContent: 'No more matches in this file.' }))
-    if (page.next) {
-      const more = results.appendChild(
-        h('button', { type: 'button', textContent: 'Search further back' })
-      )
-      more.addEventListener('click', () => {
-        more.remove()
-        void searchHistory(app, panel, page.next ?? undefined, results)
-      })
-    }
-  } catch (e) {
-    status.textContent = `Search failed: ${(e as Error).message}`
-  }
+    },
+    failed: (message) => {
+      cancel.remove()
+      status.textContent = `Search failed: ${message}`
+    },
+  })
+  cancel.addEventListener('click', () => {
+    stop()
+    cancel.remove()
+    status.textContent = `Cancelled after ${found} match${found === 1 ? '' : 'es'}.`
+  })
+}
+
+function hit(app: SearchHost, file: string, line: string, cursor: string): HTMLElement {
+  const link = h('a', { className: 'hit', textContent: stripAnsi(line) })
+  link.href = formatPermalink({ file, cursor, back: 0 })
+  link.addEventListener('click', (ev) => {
+    ev.preventDefault()
+    history.replaceState(null, '', `${location.search}${link.hash}`)
+    void app.openAt({ file, cursor, back: 0 })
+  })
+  return link
 }
