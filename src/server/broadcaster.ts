@@ -53,7 +53,7 @@ const DEFAULTS = {
   skipSettleMs: 1000,
   ringFrames: 4096,
   ringBytes: 8 * 1024 * 1024,
-  maxPaceMs: 250,
+  maxPaceMs: 20,
 }
 
 const EMPTY = new Uint8Array(0)

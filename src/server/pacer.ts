@@ -2,9 +2,9 @@
  * @module When the broadcaster flushes, and when it lets the reader read the next batch.
  *
  * Flushes: a flush costs about one write per client, whatever it carries, so after each one the
- * pacer rests as long as the flush took (capped). Writes then take at most about half the time
- * at any number of clients, and the lines that arrive meanwhile share the next write: more
- * clients make flushes bigger, not more frequent.
+ * pacer rests as long as the flush took, capped (20 ms by default): the lines that arrive during
+ * the flush and the rest share the next write, so more clients make flushes bigger, not more
+ * frequent. A long cap frees the event loop but adds its length to every line's latency.
  *
  * Reading: each batch's promise settles once the batch was flushed and the broadcaster says a
  * pacing client has room (or none paces): the source holds the rest in the file meanwhile.
