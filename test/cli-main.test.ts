@@ -244,8 +244,11 @@ describe('a file that does not exist yet', () => {
     const c = runCli(['--port', '0', f])
     const url = await c.url
     const s = await sse(`${url}events`)
-    await s.waitFor((x) => x.parser.events.length >= 1, 5000, 'init')
-    expect(s.parser.events[0]).toMatchObject({ event: 'init' })
+    await s.waitFor((x) => x.parser.events.length >= 2, 5000, 'state and init')
+    // A stream of a missing file says so first (README: `state`), then its empty init.
+    expect(s.parser.events[0]).toMatchObject({ event: 'state' })
+    expect(JSON.parse(s.parser.events[0]!.data)).toMatchObject({ state: 'missing' })
+    expect(s.parser.events[1]).toMatchObject({ event: 'init' })
     expect(sseLines(s)).toEqual([])
     writeFileSync(f, 'first\nsecond\n')
     await s.waitFor((x) => sseLines(x).length === 2, 8000, 'lines of the new file')
