@@ -4,42 +4,23 @@
  * root, where EACCES cannot be made), never "live"; when the file appears the marker says "file appeared" and its lines show.
  * /health reports the error with its code.
  */
-import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, requireChromium, type Browser } from './helpers-web/browser.js'
+import { describe, expect, it } from 'vitest'
+import { requireChromium } from './helpers-web/browser.js'
+import { browserSession } from './helpers-web/session.js'
 import * as p from './helpers-web/page.js'
-import { serverKind, startServer, type RunningServer } from './helpers-web/server.js'
+import { serverKind } from './helpers-web/server.js'
 
 const enabled = requireChromium('e2e-file-state') && serverKind() === 'real'
 
 describe.skipIf(!enabled)('file state in Chromium', () => {
-  let browser: Browser
-  let dir: string
-  let server: RunningServer
-  let page: Page
-  const errors: string[] = []
-
-  beforeAll(async () => {
-    browser = await launchBrowser()
-    dir = p.tempDir()
-  }, 30_000)
-
-  afterAll(async () => {
-    await page?.close()
-    await server?.stop()
-    await browser?.close()
-    rmSync(dir, { recursive: true, force: true })
-    expect(errors).toEqual([])
-  })
+  const s = browserSession()
 
   it('shows missing, then error with its code, then the file once it appears', async () => {
-    const path = join(dir, 'later.log')
-    server = await startServer([path])
-    page = await browser.context.newPage()
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(server.url)
+    const path = join(s.dir, 'later.log')
+    const server = await s.serve([path])
+    const page = await s.page(server.url)
     expect(await p.waitStatus(page, /waiting for/)).toBe(`waiting for ${path}`)
     expect(await page.getByTestId('status').getAttribute('data-state')).toBe('missing')
 
@@ -52,10 +33,8 @@ describe.skipIf(!enabled)('file state in Chromium', () => {
     expect(health.status).toBe('degraded')
     expect(health.files[0]).toMatchObject({ state: 'error', code: 'ENOTREG' })
     // A new page hears the state when it connects, not only pages that were there.
-    const fresh = await browser.context.newPage()
-    await fresh.goto(server.url)
+    const fresh = await s.page(server.url)
     expect(await p.waitStatus(fresh, /^error/)).toBe('error: ENOTREG')
-    await fresh.close()
 
     rmdirSync(path)
     writeFileSync(path, 'first line\n')

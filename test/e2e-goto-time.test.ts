@@ -2,12 +2,11 @@
  * Go to a time (issue 12, "Navigation that lands"): a time typed in `goto-time` opens the history
  * view at the first line at or after it (the server's `/api/lines?at=`), marked and in view.
  */
-import { rmSync } from 'node:fs'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, requireChromium, type Browser } from './helpers-web/browser.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { requireChromium } from './helpers-web/browser.js'
+import { browserSession } from './helpers-web/session.js'
 import * as p from './helpers-web/page.js'
-import { serverKind, startServer, type RunningServer } from './helpers-web/server.js'
+import { serverKind, type RunningServer } from './helpers-web/server.js'
 
 const enabled = requireChromium('e2e-goto-time') && serverKind() === 'real'
 const T0 = Date.parse('2026-12-01T10:00:00Z')
@@ -15,31 +14,16 @@ const stamp = (i: number) =>
   `${new Date(T0 + i * 1000).toISOString().replace('.000', '')} line ${String(i).padStart(5, '0')}`
 
 describe.skipIf(!enabled)('go to time in Chromium', () => {
-  let browser: Browser
-  let dir: string
+  const s = browserSession()
   let server: RunningServer
-  let page: Page
-  const errors: string[] = []
 
   beforeAll(async () => {
-    browser = await launchBrowser()
-    dir = p.tempDir()
     const lines = Array.from({ length: 5000 }, (_, i) => stamp(i))
-    server = await startServer([p.logFile(dir, 'timed.log', lines)])
-  }, 30_000)
-
-  afterAll(async () => {
-    await page?.close()
-    await server?.stop()
-    await browser?.close()
-    rmSync(dir, { recursive: true, force: true })
-    expect(errors).toEqual([])
+    server = await s.serve([p.logFile(s.dir, 'timed.log', lines)])
   })
 
   it('lands on the first line at or after the time', async () => {
-    page = await browser.context.newPage()
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(server.url)
+    const page = await s.page(server.url)
     await p.waitLines(page, (l) => l.at(-1) === stamp(4999))
     // The input takes local time: the page turns 10:05:00.5Z into its own zone.
     const local = (await page.evaluate(`(() => {

@@ -4,43 +4,28 @@
  * with a filter typed nothing is wider than the viewport, "Search history" stays on screen, and a
  * tap on a line opens it in the panel.
  */
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, requireChromium, type Browser } from './helpers-web/browser.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { requireChromium } from './helpers-web/browser.js'
+import { browserSession } from './helpers-web/session.js'
 import * as p from './helpers-web/page.js'
-import { serverKind, startServer, type RunningServer } from './helpers-web/server.js'
+import { serverKind, type RunningServer } from './helpers-web/server.js'
 
 const enabled = requireChromium('e2e-keys-mobile')
 
 describe.skipIf(!enabled)(`keys and mobile in Chromium (server: ${serverKind()})`, () => {
-  let browser: Browser
-  let dir: string
+  const s = browserSession()
   let server: RunningServer
-  const pages: Page[] = []
-  const errors: string[] = []
 
   beforeAll(async () => {
-    browser = await launchBrowser()
-    dir = p.tempDir()
     const lines = p.numbered('k', 1, 120).map((l, i) => (i % 30 === 5 ? `${l} needle` : l))
-    server = await startServer([p.logFile(dir, 'keys.log', lines)])
-  }, 30_000)
-
-  afterAll(async () => {
-    for (const pg of pages) await pg.close()
-    await server?.stop()
-    await browser?.close()
-    rmSync(dir, { recursive: true, force: true })
-    expect(errors).toEqual([])
+    server = await s.serve([p.logFile(s.dir, 'keys.log', lines)])
   })
 
   async function open(): Promise<Page> {
-    const page = await browser.context.newPage()
-    page.on('pageerror', (e) => errors.push(e.message))
-    pages.push(page)
-    await page.goto(server.url)
+    const page = await s.page(server.url)
     await p.waitLines(page, (l) => l.at(-1) === 'k 00120')
     return page
   }

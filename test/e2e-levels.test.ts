@@ -3,12 +3,11 @@
  * keeps a stack trace with its error line, Esc clears the toggles too, the inverted count says
  * what it counts, and a lookahead (which RE2, history search's engine, lacks) is refused up front.
  */
-import { rmSync } from 'node:fs'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, requireChromium, type Browser } from './helpers-web/browser.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { requireChromium } from './helpers-web/browser.js'
+import { browserSession } from './helpers-web/session.js'
 import * as p from './helpers-web/page.js'
-import { serverKind, startServer, type RunningServer } from './helpers-web/server.js'
+import { serverKind, type RunningServer } from './helpers-web/server.js'
 
 const enabled = requireChromium('e2e-levels')
 const LOG = [
@@ -21,30 +20,15 @@ const LOG = [
 ]
 
 describe.skipIf(!enabled)(`levels and filter in Chromium (server: ${serverKind()})`, () => {
-  let browser: Browser
-  let dir: string
+  const s = browserSession()
   let server: RunningServer
-  let page: Page
-  const errors: string[] = []
 
   beforeAll(async () => {
-    browser = await launchBrowser()
-    dir = p.tempDir()
-    server = await startServer([p.logFile(dir, 'levels.log', LOG)])
-  }, 30_000)
-
-  afterAll(async () => {
-    await page?.close()
-    await server?.stop()
-    await browser?.close()
-    rmSync(dir, { recursive: true, force: true })
-    expect(errors).toEqual([])
+    server = await s.serve([p.logFile(s.dir, 'levels.log', LOG)])
   })
 
   it('level bar, record filtering, Esc, the inverted count and the RE2 dialect', async () => {
-    page = await browser.context.newPage()
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(server.url)
+    const page = await s.page(server.url)
     await p.waitLines(page, (l) => l.length === LOG.length)
     const bar = page.getByTestId('levels')
     await expect

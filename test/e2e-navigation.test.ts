@@ -4,49 +4,30 @@
  * near its start: the line is marked (aria-current), inside the viewport, with context above and
  * below; live lines do not move the view, and "Back to live" returns to the end of the file.
  */
-import { writeFileSync, rmSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, requireChromium, type Browser } from './helpers-web/browser.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { requireChromium } from './helpers-web/browser.js'
+import { browserSession } from './helpers-web/session.js'
 import * as p from './helpers-web/page.js'
-import { serverKind, startServer, type RunningServer } from './helpers-web/server.js'
+import { serverKind, type RunningServer } from './helpers-web/server.js'
 
 const enabled = requireChromium('e2e-navigation')
 const BIG = 200_000
 
 describe.skipIf(!enabled)(`navigation in Chromium (server: ${serverKind()})`, () => {
-  let browser: Browser
-  let dir: string
+  const s = browserSession()
   let big: string
   let server: RunningServer
-  const pages: Page[] = []
-  const errors: string[] = []
 
   beforeAll(async () => {
-    browser = await launchBrowser()
-    dir = p.tempDir()
-    big = join(dir, 'big.log')
-    const lines = p.numbered('big', 1, BIG)
-    writeFileSync(big, lines.join('\n') + '\n')
-    server = await startServer([big])
-  }, 30_000)
-
-  afterAll(async () => {
-    for (const pg of pages) await pg.close()
-    await server?.stop()
-    await browser?.close()
-    rmSync(dir, { recursive: true, force: true })
-    expect(errors).toEqual([])
+    big = join(s.dir, 'big.log')
+    writeFileSync(big, p.numbered('big', 1, BIG).join('\n') + '\n')
+    server = await s.serve([big])
   })
 
-  async function open(url: string): Promise<Page> {
-    const page = await browser.context.newPage()
-    page.on('pageerror', (e) => errors.push(e.message))
-    pages.push(page)
-    await page.goto(url)
-    return page
-  }
+  const open = (url: string): Promise<Page> => s.page(url)
 
   /** The marked line's text, once it is inside the log's viewport. */
   async function landed(page: Page, text: string): Promise<void> {

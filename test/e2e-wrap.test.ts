@@ -3,36 +3,24 @@
  * Unwrapped it is cut with an ellipsis on one row; with wrap on (remembered across a reload) the
  * row grows to show all of it, the rows around it stay in order, and the newest line stays in view.
  */
-import { rmSync } from 'node:fs'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, requireChromium, type Browser } from './helpers-web/browser.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { requireChromium } from './helpers-web/browser.js'
+import { browserSession } from './helpers-web/session.js'
 import * as p from './helpers-web/page.js'
-import { serverKind, startServer, type RunningServer } from './helpers-web/server.js'
+import { serverKind, type RunningServer } from './helpers-web/server.js'
 
 const enabled = requireChromium('e2e-wrap')
 const LONG = 'x'.repeat(1500) + ' middle ' + 'y'.repeat(1492)
 
 describe.skipIf(!enabled)(`wrap in Chromium (server: ${serverKind()})`, () => {
-  let browser: Browser
-  let dir: string
+  const s = browserSession()
   let server: RunningServer
   let page: Page
-  const errors: string[] = []
 
   beforeAll(async () => {
-    browser = await launchBrowser()
-    dir = p.tempDir()
-    const file = p.logFile(dir, 'long.log', [...p.numbered('short', 1, 5), LONG, 'after long'])
-    server = await startServer([file])
-  }, 30_000)
-
-  afterAll(async () => {
-    await page?.close()
-    await server?.stop()
-    await browser?.close()
-    rmSync(dir, { recursive: true, force: true })
-    expect(errors).toEqual([])
+    const file = p.logFile(s.dir, 'long.log', [...p.numbered('short', 1, 5), LONG, 'after long'])
+    server = await s.serve([file])
   })
 
   const widths = () =>
@@ -56,9 +44,7 @@ describe.skipIf(!enabled)(`wrap in Chromium (server: ${serverKind()})`, () => {
 
   it('cuts a long line unwrapped, wraps it on toggle, and remembers the choice', async () => {
     expect(LONG.length).toBe(3000)
-    page = await browser.context.newPage()
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(server.url)
+    page = await s.page(server.url)
     await p.waitLines(page, (l) => l.at(-1) === 'after long')
     const off = await widths()
     expect(off).toMatchObject({ log: 0, doc: 0, cut: true, bottom: true })

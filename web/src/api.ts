@@ -68,15 +68,7 @@ export class Api {
   }
 
   async search(q: SearchQuery, before?: string): Promise<SearchJson> {
-    const params = {
-      file: q.file,
-      q: q.text,
-      regex: q.regex ? 1 : undefined,
-      icase: q.caseSensitive ? undefined : 1,
-      before,
-      limit: 200,
-    }
-    const b = (await this.json('api/search', params)) as Partial<SearchJson>
+    const b = (await this.json('api/search', searchParams(q, before))) as Partial<SearchJson>
     if (!Array.isArray(b.matches))
       throw new ApiError('bad_response', 'api/search', 'search response without matches')
     return b as SearchJson
@@ -98,6 +90,18 @@ export class Api {
       path,
       body?.error?.message ?? `${res.status} ${res.statusText || 'error'}`
     )
+  }
+}
+
+/** The query of /api/search, JSON or streamed (`stream=1`). */
+export function searchParams(q: SearchQuery, before: string | undefined) {
+  return {
+    file: q.file,
+    q: q.text,
+    regex: q.regex ? 1 : undefined,
+    icase: q.caseSensitive ? undefined : 1,
+    before,
+    limit: 200,
   }
 }
 

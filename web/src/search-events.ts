@@ -9,7 +9,7 @@ import type {
   SearchMatchJson,
   SearchProgressEvent,
 } from '../../src/core/protocol.js'
-import type { Api, SearchQuery } from './api.js'
+import { searchParams, type Api, type SearchQuery } from './api.js'
 
 export interface SearchSink {
   match(m: SearchMatchJson): void
@@ -25,17 +25,7 @@ export function streamSearch(
   before: string | undefined,
   sink: SearchSink
 ): () => void {
-  const es = new EventSource(
-    api.url('api/search', {
-      file: q.file,
-      q: q.text,
-      regex: q.regex ? 1 : undefined,
-      icase: q.caseSensitive ? undefined : 1,
-      before,
-      limit: 200,
-      stream: 1,
-    })
-  )
+  const es = new EventSource(api.url('api/search', { ...searchParams(q, before), stream: 1 }))
   let over = false
   const end = () => {
     over = true

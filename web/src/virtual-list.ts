@@ -111,12 +111,7 @@ export class VirtualList<T> {
     const n = this.source.count
     this.sizer.style.height = `${n * h}px`
     const s = this.scroller
-    if (this.target !== undefined) {
-      s.scrollTop = Math.max(0, this.target * h - s.clientHeight / 2)
-      this.target = undefined
-    } else if (this.following) s.scrollTop = s.scrollHeight
-    else if (this.pendingShift) s.scrollTop += this.pendingShift * h
-    this.pendingShift = 0
+    this.applyScroll(h)
     const top = s.scrollTop
     const first = Math.max(0, Math.floor(top / h) - OVERSCAN)
     const last = Math.min(n, Math.ceil((top + s.clientHeight) / h) + OVERSCAN)
@@ -133,18 +128,24 @@ export class VirtualList<T> {
     const s = this.scroller
     // Scroll positions count rows (h each); wrapped heights are what the browser lays out.
     this.sizer.style.height = `${n * h + w.extra}px`
-    if (this.target !== undefined) {
-      s.scrollTop = Math.max(0, this.target * h - s.clientHeight / 2)
-      this.target = undefined
-    } else if (this.following) s.scrollTop = s.scrollHeight
-    else if (this.pendingShift) s.scrollTop += this.pendingShift * h
-    this.pendingShift = 0
+    this.applyScroll(h)
     const { first, last } = w.range(n, h)
     this.fillPool(first, last)
     const again = w.place(first, this.pool, h)
     if (n * h + w.extra < s.clientHeight) this.events.nearTop()
     this.repaint = false
     return again
+  }
+
+  /** What was asked since the last frame: a row to show, the bottom, or rows added above. */
+  private applyScroll(h: number): void {
+    const s = this.scroller
+    if (this.target !== undefined) {
+      s.scrollTop = Math.max(0, this.target * h - s.clientHeight / 2)
+      this.target = undefined
+    } else if (this.following) s.scrollTop = s.scrollHeight
+    else if (this.pendingShift) s.scrollTop += this.pendingShift * h
+    this.pendingShift = 0
   }
 
   private fillPool(first: number, last: number): void {
