@@ -28,7 +28,7 @@ describe.skipIf(!run)('redis history limits', () => {
     await admin.connect()
     // Small stream nodes so that MAXLEN ~ trims at this test's scale.
     await admin.sendCommand(['CONFIG', 'SET', 'stream-node-max-entries', '4'])
-    await c.startWatcher({ maxLen: 8 })
+    await c.startWatcher({ maxLen: 8, watcherUrl: 'http://127.0.0.1:7878/logs/' })
     const edge = await c.startEdge({ ring: { entries: 2 } })
     const src = edge.sources[0]!
     const old = src.position().cursor
@@ -64,6 +64,10 @@ describe.skipIf(!run)('redis history limits', () => {
     expect(status).toBe(409)
     const dl = await app.fetch(new Request(`http://e/download?file=${FILE_ID}`))
     expect(dl.status).toBe(409)
+    // Older bytes than the stream holds: a code of their own, and where to get them instead.
+    const err = ((await dl.json()) as { error: { code: string; message: string } }).error
+    expect(err.code).toBe('not_in_stream')
+    expect(err.message).toContain(`http://127.0.0.1:7878/logs/download?file=${FILE_ID}`)
     app.close()
   })
 

@@ -18,7 +18,16 @@ export interface Position {
 /** Returns a promise to hold back reading until the event has been taken out. */
 export type SourceListener = (e: FollowEvent) => void | PromiseLike<unknown>
 
-export type Stale = { stale: true; reason: 'malformed' | 'stale' | 'ahead' | 'gone' }
+export type Stale = {
+  stale: true
+  reason: 'malformed' | 'stale' | 'ahead' | 'gone'
+  /**
+   * Set by a source that holds only the recent part of a file (a Redis edge: the stream is
+   * trimmed): the bytes asked for are older than what it holds. `watcher` is where they can be
+   * read instead (the watcher's own base URL), when one was published.
+   */
+  notHeld?: { watcher: string | null }
+}
 
 export interface LogSource {
   /** Stable id used in URLs (?file=ID). Never a path. */

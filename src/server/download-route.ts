@@ -23,6 +23,7 @@ export function downloadRoute(ctx: AppContext) {
         : await offsetOf(source.check.bind(source), toCursor, 'to')
     if (from > to) throw new ParamError('bad_range', 'from is after to', 'from')
     const body = await ctx.reads.run(ROUTE, () => source.openRange(from, to), false)
+    if ('stale' in body && body.notHeld) throw notInStream(source.id, body.notHeld.watcher)
     if ('stale' in body) throw staleError(body.reason, 'from')
     const gzip = acceptsGzip(c.req.header('accept-encoding'))
     const headers: Record<string, string> = {
@@ -78,4 +79,17 @@ export function disposition(path: string): string {
   const base = path.split(/[\\/]/).pop() || 'log.txt'
   const ascii = base.replace(/[^\x20-\x7e]|["\\]/g, '_')
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(base)}`
+}
+
+/** 409 for bytes older than a Redis edge's stream: where to read them instead, if known. */
+function notInStream(id: string, watcher: string | null): ParamError {
+  const where = watcher
+    ? `the watcher serves them: ${new URL(`download?file=${encodeURIComponent(id)}`, watcher)}`
+    : 'the watcher that publishes this file did not say where it serves them'
+  return new ParamError(
+    'not_in_stream',
+    `the Redis stream no longer holds these bytes; ${where}`,
+    'from',
+    409
+  )
 }

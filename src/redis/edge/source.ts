@@ -106,6 +106,9 @@ export class EdgeSource implements LogSource, EntryStore {
   openRange(from: number, to: number): Promise<ReadableStream<Uint8Array> | Stale> {
     const h = this.live.head
     if (to > h.offset) return Promise.resolve(stale('ahead'))
-    return openStreamRange(this, h.gen, from, to)
+    const watcher = this.meta?.watcher || null
+    return openStreamRange(this, h.gen, from, to).then((r) =>
+      'stale' in r && r.reason === 'gone' ? { ...r, notHeld: { watcher } } : r
+    )
   }
 }
