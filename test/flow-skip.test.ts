@@ -79,17 +79,20 @@ describe('skip-ahead', () => {
   it('a client that keeps reading, but slower than the burst, skips ahead to the newest lines', async () => {
     const { file, url } = await startOnEmptyFile(tmp.dir)
     const c = await checkingClient(`${url}events?skip=${SKIP}`, 1)
-    // Reads 10 ms in every 60: far slower than a burst at disk speed, yet never stalled.
-    const throttle = setInterval(() => {
-      c.res.resume()
-      setTimeout(() => c.res.pause(), 10)
-    }, 60)
+    // At most one chunk (64 KiB at most) every 20 ms: about 3 MB/s, far slower than a burst
+    // written at disk speed, yet never stalled.
+    let throttled = true
+    c.res.on('data', () => {
+      if (!throttled) return
+      c.res.pause()
+      setTimeout(() => c.res.resume(), 20)
+    })
     const total = 300_000
     try {
       await writeBurst(file, 1, total)
       await until(() => c.next > total || c.ended, 30_000, 'the slow client reached the end')
     } finally {
-      clearInterval(throttle)
+      throttled = false
       c.res.resume()
     }
     expect(c.error).toBeUndefined()
