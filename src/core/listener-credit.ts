@@ -4,7 +4,7 @@
  * A listener that returns a promise holds one unit of credit until it settles. A source reads
  * on only while fewer than `max` units are held, so a consumer that does not keep up stops the
  * reading (the data waits in the file or the stream) instead of growing memory. Web-standard
- * only: the Redis edge uses it, and any runtime can.
+ * only: the local follower and the Redis edge both use it, and any runtime can.
  */
 import type { SourceListener } from './log-source.js'
 import type { FollowEvent } from './types.js'
@@ -17,7 +17,9 @@ export class ListenerCredit {
   constructor(
     readonly max: number,
     /** A listener threw: reported, never passed on to the reader (or the other listeners). */
-    private readonly onError: (err: unknown) => void
+    private readonly onError: (err: unknown, ev: FollowEvent) => void,
+    /** Each time a held promise settles (a reader that polls for room may look again). */
+    private readonly onSettle: () => void = () => undefined
   ) {
     if (!(max >= 1)) throw new RangeError(`maxInFlight must be at least 1 (got ${max})`)
   }
@@ -25,6 +27,10 @@ export class ListenerCredit {
   add(fn: SourceListener): () => void {
     this.fns.add(fn)
     return () => this.fns.delete(fn)
+  }
+
+  clear(): void {
+    this.fns.clear()
   }
 
   /** Units held by promises not settled yet. */
@@ -48,7 +54,7 @@ export class ListenerCredit {
       try {
         r = fn(ev)
       } catch (err) {
-        this.onError(err)
+        this.onError(err, ev)
         continue
       }
       if (r && typeof r.then === 'function') {
@@ -60,6 +66,7 @@ export class ListenerCredit {
 
   private readonly settle = (): void => {
     this.held--
+    this.onSettle()
     if (this.full || this.waiters.length === 0) return
     for (const w of this.waiters.splice(0)) w()
   }

@@ -17,7 +17,7 @@ import { toErrorEvent } from './errors.js'
 import { FollowerStateMachine, type Phase } from './follower-state.js'
 import type { Generation } from './generation.js'
 import { GenerationReader } from './generation-reader.js'
-import { Listeners, type Listener } from './listeners.js'
+import { followerListeners, type Listener, type Listeners } from './listeners.js'
 import { loadNative, type NativeLoadResult } from './native.js'
 import { Wake, type NativeBinding } from './native-types.js'
 import { NameCheck } from './name-check.js'
@@ -47,7 +47,9 @@ export class Follower {
     this.path = resolve(path)
     const opts = (this.opts = resolveOptions(options))
     const emit = (ev: FollowEvent): void => this.listeners.emit(ev)
-    this.listeners = new Listeners(opts.maxInFlight, this.path, () => this.loop.kick(Wake.MODIFY))
+    this.listeners = followerListeners(opts.maxInFlight, this.path, () =>
+      this.loop.kick(Wake.MODIFY)
+    )
     const machine = new FollowerStateMachine(
       this.path,
       opts.rotateGraceMs,

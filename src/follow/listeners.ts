@@ -1,57 +1,29 @@
 /**
  * @module A follower's listeners and the credit they hold: the follower's only backpressure.
  *
- * A listener that returns a promise holds one unit of credit until it settles. When maxInFlight
- * units are held the follower stops reading (the bytes wait in the file, which is the buffer) and
- * resumes when one settles, so memory never grows with how far behind a consumer is.
+ * The credit rule is core/listener-credit.ts, shared with the Redis edge: when maxInFlight
+ * units are held the follower stops reading (the bytes wait in the file, which is the buffer)
+ * and each settling kicks it again. What is the follower's own: a listener that throws becomes
+ * an `error` event with the path, told to the listeners (never a crash, never a loop).
  */
-import type { FollowEvent } from '../core/types.js'
+import { ListenerCredit } from '../core/listener-credit.js'
+import type { SourceListener } from '../core/log-source.js'
 import { toErrorEvent } from './errors.js'
 
-export type Listener = (e: FollowEvent) => void | PromiseLike<unknown>
+export type Listener = SourceListener
+export type Listeners = ListenerCredit
 
-export class Listeners {
-  private readonly fns = new Set<Listener>()
-  private inFlight = 0
-
-  constructor(
-    private readonly maxInFlight: number,
-    private readonly path: string,
-    /** Called each time a held promise settles: reading may resume. */
-    private readonly onSettle: () => void
-  ) {}
-
-  add(fn: Listener): () => void {
-    this.fns.add(fn)
-    return () => this.fns.delete(fn)
-  }
-
-  clear(): void {
-    this.fns.clear()
-  }
-
-  /** Every unit of credit is held by an unsettled promise: read nothing more for now. */
-  get full(): boolean {
-    return this.inFlight >= this.maxInFlight
-  }
-
-  emit(ev: FollowEvent): void {
-    for (const fn of this.fns) {
-      let r: void | PromiseLike<unknown>
-      try {
-        r = fn(ev)
-      } catch (err) {
-        if (ev.type !== 'error') this.emit(toErrorEvent(err, this.path, 'ELISTENER'))
-        continue
-      }
-      if (r && typeof r.then === 'function') {
-        this.inFlight++
-        const settle = (): void => {
-          this.inFlight--
-          this.onSettle()
-        }
-        r.then(settle, settle)
-      }
-    }
-  }
+export function followerListeners(
+  maxInFlight: number,
+  path: string,
+  onSettle: () => void
+): Listeners {
+  const credit: ListenerCredit = new ListenerCredit(
+    maxInFlight,
+    (err, ev) => {
+      if (ev.type !== 'error') credit.emit(toErrorEvent(err, path, 'ELISTENER'))
+    },
+    onSettle
+  )
+  return credit
 }
