@@ -24,8 +24,19 @@ export function append(path: string, lines: string[]): void {
 export const numbered = (prefix: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `${prefix} ${String(from + i).padStart(5, '0')}`)
 
+/**
+ * The rendered lines, read in one evaluation: a locator's allTextContents queries, then reads in
+ * a second round trip, and a frame between the two refills pooled rows (a marker prepended above
+ * turned a row read as a line into "start of file").
+ */
 export async function shownLines(page: Page): Promise<string[]> {
-  return page.locator('[data-testid="line"]:visible').allTextContents()
+  return page.evaluate(`[...document.querySelectorAll('[data-testid="line"]')]
+    .filter((e) => {
+      // Playwright's :visible: a box of some size, not visibility: hidden
+      const r = e.getBoundingClientRect()
+      return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'
+    })
+    .map((e) => e.textContent ?? '')`)
 }
 
 /** Waits until the rendered lines satisfy `ok`, then returns them. */
