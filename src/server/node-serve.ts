@@ -4,7 +4,8 @@
  * SSE writes go straight to the ServerResponse (Hono's documented escape hatch: write to
  * c.env.outgoing, return RESPONSE_ALREADY_SENT). Measured on this project's 2-core VM, a Web
  * stream chain per connection costs about 4x more per write and 3x more memory at 10,000
- * clients (docs/http.md). This is the only module that imports node:http or @hono/node-server.
+ * clients (README, "Design notes (server)"). This is the only module that imports node:http
+ * or @hono/node-server.
  *
  * With a certificate it serves HTTPS as HTTP/2 with HTTP/1.1 for clients that do not offer h2
  * (ALPN): a browser then opens every tab's stream on one connection instead of six at most.
