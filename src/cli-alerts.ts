@@ -2,13 +2,35 @@
  * @module The command's alerts: rules from the config file, the public URL for permalinks, and
  * new rules on SIGHUP (a config with an error keeps the rules in force: reload says why).
  */
-import { Alerts } from './alerts/alerts.js'
+import { Alerts, type AlertsOptions } from './alerts/alerts.js'
 import { parseCli, type CliOptions } from './cli-options.js'
 
-/** Alerts when a config file is given (SIGHUP may add rules later), else undefined. */
-export function startAlerts(opts: CliOptions, log: (line: string) => void): Alerts | undefined {
+/**
+ * Alerts when a config file is given (SIGHUP may add rules later), else undefined. An edge
+ * evaluates none: each file's leading watcher does (`quiet` keeps its standbys silent), so a
+ * line is posted once however many edges serve it.
+ */
+export function startAlerts(
+  opts: CliOptions,
+  log: (line: string) => void,
+  quiet?: AlertsOptions['quiet']
+): Alerts | undefined {
   if (!opts.config && opts.alerts.length === 0) return undefined
-  return new Alerts(opts.alerts, { publicUrl: opts.publicUrl, log })
+  if (isEdge(opts)) {
+    if (opts.alerts.length > 0) {
+      log(
+        `alerts: ${opts.alerts.length} rule${opts.alerts.length === 1 ? '' : 's'} not evaluated ` +
+          'on an edge: the watcher leading each file posts them (give the rules to the watchers)'
+      )
+    }
+    return undefined
+  }
+  return new Alerts(opts.alerts, { publicUrl: opts.publicUrl, log, quiet })
+}
+
+/** Serves what watchers publish: --edge, or --redis with no file (and no --demo) to follow. */
+function isEdge(opts: CliOptions): boolean {
+  return opts.redis !== undefined && (opts.edge || (opts.specs.length === 0 && !opts.demo))
 }
 
 export function reloadAlerts(

@@ -69,7 +69,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   let demo: Demo | undefined
   // With --workers N only worker 1 evaluates alerts: every worker follows every file, and N
   // workers would POST each alert N times.
-  const alerts = role && role.id !== 1 ? undefined : startAlerts(opts, say)
+  // On Redis a standby watcher keeps quiet about the files another watcher leads.
+  const quiet = (s: LogSource) => publishing?.standsBy(s.id) ?? false
+  const alerts = role && role.id !== 1 ? undefined : startAlerts(opts, say, quiet)
   let local: LocalFiles | undefined
   let served: readonly LogSource[] = []
   let followed: FileSource[] = []
@@ -99,7 +101,6 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       const edge = await createEdgeSources(opts.redis, { connect: { cluster: opts.redisCluster } })
       redis = edge
       served = edge.sources
-      for (const s of served) alerts?.watch(s)
     } else {
       local = localFiles(opts.specs, {
         poll: opts.poll,
@@ -154,7 +155,6 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       redis.serveIn({
         add: (s) => {
           registry.add(s, edgeMeta([s], opts.specs).get(s.id))
-          alerts?.watch(s)
         },
         remove: (id, reason) => registry.remove(id, reason),
       })

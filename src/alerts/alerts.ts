@@ -20,6 +20,11 @@ export interface AlertsOptions {
   sender?: Omit<SenderOptions, 'onResult'>
   log?: (line: string) => void
   now?: () => number
+  /**
+   * True while another process alerts for this source: a standby watcher's file (its leader
+   * does), so each line of a file followed by several watchers is alerted on once.
+   */
+  quiet?: (source: LogSource) => boolean
 }
 
 /** A match as held by the rate limit: the payload is built only for the matches sent. */
@@ -85,7 +90,9 @@ export class Alerts {
     if (this.#seen.has(source)) return
     this.#seen.add(source)
     source.subscribe((e) => {
-      if (e.type === 'lines' && this.#active.length > 0) this.#lines(source, e)
+      if (e.type === 'lines' && this.#active.length > 0 && !this.o.quiet?.(source)) {
+        this.#lines(source, e)
+      }
     })
   }
 

@@ -48,6 +48,11 @@ export class Lease {
   since: number | null = null
   epoch = 0
   elections = 0
+  /**
+   * Redis said another watcher holds the lease (at the last try). True until the first answer:
+   * a file that just started matching is not alerted on twice in the moment before it.
+   */
+  elsewhere = true
   lastError: string | null = null
   private deadline = 0
   private timer: ReturnType<typeof setTimeout> | null = null
@@ -118,15 +123,21 @@ export class Lease {
     this.again = false
     this.retryIn = this.renewMs
     const sent = performance.now()
+    let elsewhere = false
     try {
       if (this.conn.state === 'ready') {
         if (this.leader) {
           const ok = await this.eval(RENEW, [String(this.ttl), String(this.epoch)])
           if (Number(ok) === 1) this.deadline = sent + this.ttl
-          else this.stepDown()
+          else {
+            // Taken over (or the epoch moved on): the one elected now speaks for the file.
+            elsewhere = true
+            this.stepDown()
+          }
         } else {
           const e = Number(await this.eval(ACQUIRE, [String(this.ttl), String(this.epoch)]))
           // Held by another: try again just after its lease would run out, not a renew later.
+          elsewhere = e < 0
           if (e < 0) this.retryIn = Math.min(this.renewMs, Math.max(20, -e + 10))
           else if (e > 0 && !this.closed) {
             this.epoch = e
@@ -143,6 +154,8 @@ export class Lease {
       this.lastError = errorText(err)
     }
     this.running = false
+    // Without an answer (Redis away) nobody is known to lead: this watcher counts as one.
+    this.elsewhere = elsewhere
     if (this.closed) return
     // Wake at the next renew or at the local deadline, whichever is first.
     const left = this.deadline - this.margin - performance.now()

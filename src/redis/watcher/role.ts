@@ -31,6 +31,8 @@ export interface WatcherPublishing {
   readonly publishers: readonly FilePublisher[]
   /** Publishes one more file (a file that started matching while the watcher runs). */
   add(source: LogSource): void
+  /** Another watcher leads this file (by Redis's last answer): its alerts are that one's. */
+  standsBy(id: string): boolean
   /** Stops publishing a file and withdraws it from the files SET (edges drop it). */
   remove(id: string): Promise<void>
   health(): RedisHealth
@@ -81,6 +83,7 @@ export function startWatcherPublishing(
       publishers.push(new FilePublisher(source, conn, { ...opts, keys }))
       watchState(source)
     },
+    standsBy: (id) => publishers.find((p) => p.source.id === id)?.lease.elsewhere ?? false,
     async remove(id) {
       const i = publishers.findIndex((p) => p.source.id === id)
       if (i < 0) return
