@@ -9,6 +9,7 @@
  *   npm run bench                      (node bench/run-all.mjs: the full run, about 15-20 min)
  *   node bench/run-all.mjs --quick     (shorter runs, fewer clients: about 5 min)
  *   node bench/run-all.mjs --only follow,server [--out FILE]   (a subset, for trying things out)
+ *   node bench/run-all.mjs --only workers --workers-clients 100,500   (other client counts)
  *   node bench/run-all.mjs --render    (no benchmarks: the document again from the saved results)
  *
  * Builds first when dist/ or web/dist/ is missing or older than the sources. Every benchmark
@@ -30,6 +31,7 @@ import { Targets, verdict } from './lib/report/format.mjs'
 import { renderRedis } from './lib/report/redis.mjs'
 import { renderServer } from './lib/report/server.mjs'
 import { renderSoak } from './lib/report/soak.mjs'
+import { renderWorkers } from './lib/report/workers.mjs'
 import { runStep, sh } from './lib/run-step.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -45,6 +47,10 @@ const SAVED = flag('render') ? JSON.parse(readFileSync(join(OUT_DIR, 'results.js
 const QUICK = SAVED ? SAVED.quick : flag('quick')
 const ONLY = option('only')?.split(',')
 const DOC = resolve(ROOT, option('out') ?? 'docs/benchmarks.md')
+// The load process holds a socket per client: 20,000 clients need the open-files limit above it.
+const FD_ROOM = Number(sh(ROOT, 'sh', ['-c', 'ulimit -n']) ?? 1024) - 200
+const fitted = (n) => Math.min(n, Math.floor(FD_ROOM / 500) * 500)
+const WORKERS_CLIENTS = option('workers-clients')?.split(',').map(Number)
 
 // Parameters of the two modes. Every figure in the document comes from these runs.
 const P = QUICK
@@ -54,6 +60,7 @@ const P = QUICK
       tailIterations: 10,
       serverClients: '1,100,1000',
       serverSeconds: 3,
+      workersClients: WORKERS_CLIENTS ?? [100, 1000],
       runtimeClients: '1',
       redisClients: '1,1000',
       redisSeconds: 3,
@@ -68,6 +75,7 @@ const P = QUICK
       tailIterations: 30,
       serverClients: '1,100,1000,10000',
       serverSeconds: 10,
+      workersClients: WORKERS_CLIENTS ?? [1000, 10000, fitted(20000)],
       runtimeClients: '1,1000',
       redisClients: '1,10000',
       redisSeconds: 10,
@@ -157,6 +165,22 @@ const BENCHES = [
       },
     ],
     render: renderServer,
+  },
+  {
+    id: 'workers',
+    steps: [
+      {
+        id: 'workers',
+        args: [
+          'bench/server-latency.mjs',
+          ...['--clients', P.workersClients.join(','), '--workers', '1,2'],
+          ...['--rate', '100', '--seconds', String(P.serverSeconds), '--json', '$JSON'],
+        ],
+        // Two servers per count; connecting 20,000 clients to two workers alone can take 120 s.
+        limit: QUICK ? 240 : 1200,
+      },
+    ],
+    render: renderWorkers,
   },
   {
     id: 'redis',
@@ -254,6 +278,7 @@ async function main() {
     quick: QUICK,
     frontailMax: FRONTAIL_MAX,
     websocketdMax: WEBSOCKETD_MAX,
+    cpus: os.cpus().length,
     targets: new Targets(),
   }
   const sections = BENCHES.filter((b) => saved.results[b.id]).map((b) =>
