@@ -12,6 +12,7 @@ import { pickFile, type AppContext, type AppEnv } from './context.js'
 import { historyBody, jsonStream } from './history-body.js'
 import { linesBackward } from './lines-backward.js'
 import { atCursor } from './lines-at.js'
+import { startCursor } from './lines-start.js'
 import { linesForward } from './lines-forward.js'
 import { jsonPieces } from './json-stream.js'
 import { cursorParam, intParam, ParamError } from './query.js'
@@ -27,10 +28,18 @@ export function linesRoute(ctx: AppContext) {
     const at = q.get('at')
     const until = cursorParam(q, 'until')
     const before = cursorParam(q, 'before')
+    const from = q.get('from')
     if (at !== undefined && (q.has('after') || before !== undefined || until !== undefined))
       throw new ParamError('bad_param', 'at cannot be used with before, after or until', 'at')
+    if (from !== undefined && (at !== undefined || q.has('after') || before !== undefined))
+      throw new ParamError('bad_param', 'from cannot be used with at, before or after', 'from')
     const read = ctx.reads.reader(ROUTE)
-    const after = at === undefined ? cursorParam(q, 'after') : await atCursor(source, at, read)
+    const after =
+      from !== undefined
+        ? await startCursor(source, from, read)
+        : at === undefined
+          ? cursorParam(q, 'after')
+          : await atCursor(source, at, read)
     if (after !== undefined && before !== undefined)
       throw new ParamError('bad_param', 'before and after cannot be used together', 'after')
     if (until !== undefined && after === undefined)

@@ -67,6 +67,11 @@ export class Api {
     return this.linesPage({ file, at: time, limit })
   }
 
+  /** The file's first lines (`from=start`): Home in a file whose start is not loaded. */
+  linesStart(file: string, limit: number): Promise<LinesJson> {
+    return this.linesPage({ file, from: 'start', limit })
+  }
+
   async search(q: SearchQuery, before?: string): Promise<SearchJson> {
     const b = (await this.json('api/search', searchParams(q, before))) as Partial<SearchJson>
     if (!Array.isArray(b.matches))

@@ -110,7 +110,7 @@ export class App implements Commands {
   refreshFiles = (): void => refreshFiles(this)
   openAt = (link: Permalink): Promise<void> => openAt(this, link)
   backToLive = (): void => backToLive(this)
-  toStart = (): void => toStart(this)
+  toStart = (): Promise<void> => toStart(this)
   step = (dir: 1 | -1): void => step(this, dir)
   togglePause = (): void => togglePause(this)
   /** The marker's "load": see skipped-load.ts. */

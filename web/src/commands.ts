@@ -11,8 +11,8 @@ export interface Commands {
   openAt(link: Permalink): Promise<void>
   /** Leaves the history view (or the scrolled-up view) for the end of the file, following. */
   backToLive(): void
-  /** Home: the first loaded line (older ones load as the view reaches them). */
-  toStart(): void
+  /** Home: the file's first line, selected (in the history view when its start is not loaded). */
+  toStart(): Promise<void>
   /** Marks a line as the current one (aria-current), or none. */
   select(e: Entry | undefined): void
   /** Selects the next (1) or previous (-1) line with a filter match and shows it. */

@@ -45,8 +45,8 @@ const keys: Record<string, (app: Commands, k: KeyTargets) => void> = {
     k.filterBar.input.select()
   },
   ' ': (app) => app.togglePause(),
-  g: (app) => app.toStart(),
-  Home: (app) => app.toStart(),
+  g: (app) => void app.toStart(),
+  Home: (app) => void app.toStart(),
   G: (app) => app.backToLive(),
   End: (app) => app.backToLive(),
   n: (app) => app.step(1),

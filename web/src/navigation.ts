@@ -3,6 +3,7 @@
  * to live, the start of the file, and stepping through matches. The command interface's moves
  * (commands.ts), kept apart from the wiring so each can be read and tested on its own terms.
  */
+import type { Api } from './api.js'
 import type { Stream } from './connection.js'
 import type { Feed } from './feed.js'
 import type { FrameTask } from './frame-loop.js'
@@ -15,6 +16,7 @@ import type { Entry, LineStore } from './store.js'
 import type { VirtualList } from './virtual-list.js'
 
 export interface NavHost {
+  readonly api: Api
   readonly list: VirtualList<Entry>
   readonly history: HistoryView
   readonly address: PageAddress
@@ -61,11 +63,38 @@ export function backToLive(app: NavHost): void {
   app.changed(true)
 }
 
-/** Home / g: the oldest loaded line, and older ones load as the view reaches them. */
-export function toStart(app: NavHost): void {
-  app.list.scrollToTop()
-  if (app.file !== undefined) void app.scrollback.load(app.file)
-  app.chrome.schedule()
+/**
+ * Home / g: the file's first line, selected. One page of scrollback reaches it in a small file;
+ * otherwise the history view opens at the start (`from=start`), however much is loaded.
+ */
+export async function toStart(app: NavHost): Promise<void> {
+  const file = app.file
+  if (file === undefined) return
+  if (!app.scrollback.atStart) await app.scrollback.load(file)
+  if (app.scrollback.atStart && !app.history.active) {
+    const first = firstLine(app.store)
+    // A row, not scrollTop = 0: the page scrollback just loaded is still to be shifted in.
+    app.list.scrollToRow(first ? app.store.rowOf(first) : 0)
+    app.select(first)
+    app.chrome.schedule()
+    return
+  }
+  try {
+    const page = await app.api.linesStart(file, 1)
+    if (page.lines.length > 0 && file === app.file)
+      await openAt(app, { file, cursor: page.last, back: 0 })
+  } catch (e) {
+    app.store.marker(`could not open the start of the file: ${(e as Error).message}`)
+    app.changed(true)
+  }
+}
+
+function firstLine(store: LineStore): Entry | undefined {
+  for (let i = 0; i < store.count; i++) {
+    const e = store.row(i) as Entry
+    if (!e.marker) return e
+  }
+  return undefined
 }
 
 export function step(app: NavHost, dir: 1 | -1): void {

@@ -1,0 +1,26 @@
+/**
+ * @module `from=start` of GET /api/lines: the file's first lines, for a viewer's Home in a file
+ * whose start it never loaded. The cursor at offset 0 is made by the source itself, so the page
+ * needs no knowledge of fingerprints, and the read is the same bounded forward page as `after`.
+ */
+import type { LogSource } from '../core/log-source.js'
+import { staleError } from './context.js'
+import { ParamError } from './query.js'
+import type { Read } from './read-pool.js'
+
+/** The cursor before the file's first line; `from` must say `start`. */
+export async function startCursor(source: LogSource, from: string, read: Read): Promise<string> {
+  if (from !== 'start') throw new ParamError('bad_param', "from must be 'start'", 'from')
+  const reader = source.history?.()
+  if (!reader) {
+    throw new ParamError(
+      'from_unsupported',
+      'this source cannot read from the start of the file (no raw history)',
+      'from'
+    )
+  }
+  if ('stale' in reader) throw staleError(reader.reason, 'from')
+  const cursor = await read(() => reader.cursorAt(0), false)
+  if (cursor === null) throw staleError('stale', 'from')
+  return cursor
+}
