@@ -40,6 +40,12 @@ export interface UpdateEvent {
   lines: string[]
   /** Late lines of a file that was rotated away. */
   previous?: true
+  /**
+   * The merged view only (`/events?file=*`): the id of the file each line is from. Its gap
+   * events (rotate, truncate, reset, skipped, state) carry `file` too, and every id there is
+   * a merged cursor (core/merged-cursor.ts).
+   */
+  files?: string[]
 }
 
 export interface RotateEvent {

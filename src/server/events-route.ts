@@ -6,8 +6,9 @@
  */
 import type { Context } from 'hono'
 import { pickFile, type AppContext, type AppEnv, type SseTransport } from './context.js'
+import { mergedFiles, startMerged } from './merged-route.js'
 import { intParam } from './query.js'
-import { createStreamSink } from './sink.js'
+import { createStreamSink, type SseSink } from './sink.js'
 import { encodeEvent } from './sse-frame.js'
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -24,8 +25,10 @@ export const MAX_SKIP = 1_000_000_000
 export function eventsRoute(ctx: AppContext, transport?: SseTransport) {
   return (c: Context<AppEnv>) => {
     const q = c.get('query')
-    const file = pickFile(ctx, q)
-    const lines = intParam(q, 'lines', 0, ctx.maxLines, file.lines ?? ctx.defaultLines)
+    // `file=*`: the merged view of every file the request may read (merged-route.ts).
+    const merged = q.get('file') === '*'
+    const file = merged ? undefined : pickFile(ctx, q)
+    const lines = intParam(q, 'lines', 0, ctx.maxLines, file?.lines ?? ctx.defaultLines)
     // Opt-in skip-ahead: at least a few events' worth, at most what a file plausibly holds.
     const skip = q.has('skip') ? intParam(q, 'skip', MIN_SKIP, MAX_SKIP, 0) : undefined
     // Validated by the broadcaster: a malformed cursor is answered with reset + init, not 400.
@@ -44,13 +47,19 @@ export function eventsRoute(ctx: AppContext, transport?: SseTransport) {
       const text = `retry: ${retry}\n` + new TextDecoder().decode(body)
       return new Response(text, { headers: SSE_HEADERS })
     }
+    const asked = q.has('lines') ? lines : undefined
+    const attach = (sink: SseSink) =>
+      file
+        ? file.hub.attach(sink, { lines, cursor, skip })
+        : startMerged(ctx, sink, { q, lines: asked, cursor, skip })
+    if (!file) mergedFiles(ctx, q) // a 404 before the stream starts, like an unknown id
     const fast = transport?.(c, SSE_HEADERS)
     if (fast) {
-      file.hub.attach(fast.sink, { lines, cursor, skip })
+      attach(fast.sink)
       return fast.response
     }
     const { sink, body } = createStreamSink()
-    file.hub.attach(sink, { lines, cursor, skip })
+    attach(sink)
     return new Response(body, { headers: SSE_HEADERS })
   }
 }

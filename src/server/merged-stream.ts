@@ -1,0 +1,150 @@
+/**
+ * @module One client of the merged view (`/events?file=*`): every file it may read, interleaved
+ * by timestamp, resumable by one merged cursor.
+ *
+ * Each file is joined as an ordinary client of its own hub through an inner sink, so catch-up,
+ * pacing, skip-ahead and drops are exactly the single-file ones. An inner sink's buffered bytes
+ * are the client's socket plus what the merge holds of that file, so a merged client that cannot
+ * keep up slows, skips or drops per file like any other; nothing here grows with the input:
+ * the merge holds at most its bound, and a dropped client resumes from the file by cursor.
+ */
+import { formatMergedCursor, parseMergedCursor, type FilePosition } from '../core/merged-cursor.js'
+import type { AttachOptions } from './broadcaster.js'
+import { MergeQueue, type FileState, type MergeOptions } from './merge-queue.js'
+import { encodeMerged, mergedFrames } from './merged-frames.js'
+import { MergedInput, type InnerStream } from './merged-input.js'
+import type { SseSink } from './sink.js'
+import { concat, encodeRetry, HEARTBEAT } from './sse-frame.js'
+
+export interface MergedHub {
+  attach(sink: SseSink, opts: AttachOptions): InnerStream
+}
+
+export interface MergedFile {
+  id: string
+  hub: MergedHub
+  lines: number
+}
+
+export interface MergedOptions extends MergeOptions {
+  maxEventBytes: number
+  lowWaterBytes: number
+  heartbeatMs: number
+  retryMs: number
+  retrySpreadMs: number
+  /** How often held lines are looked at again. */
+  tickMs: number
+  now(): number
+}
+
+/** Frames written per turn before yielding, so one client's burst never holds the loop long. */
+const FRAMES_PER_TURN = 8
+
+export class MergedStream {
+  readonly #queue: MergeQueue
+  readonly #inputs: MergedInput[]
+  readonly #sent = new Map<string, FilePosition>()
+  readonly #ids: string[]
+  #lagging = false
+  #closed = false
+  #timer: ReturnType<typeof setTimeout> | null = null
+  #lastWrite = 0
+
+  constructor(
+    files: readonly MergedFile[],
+    readonly outer: SseSink,
+    req: { cursor?: string; skip?: number },
+    readonly o: MergedOptions
+  ) {
+    this.#ids = files.map((f) => f.id)
+    this.#queue = new MergeQueue(files.length, o)
+    outer.onClose(() => this.#end())
+    outer.onDrain(() => {
+      this.#lagging = false
+      this.pump()
+    })
+    this.#write(encodeRetry(o.retryMs, o.retrySpreadMs))
+    const from = req.cursor === undefined ? undefined : parseMergedCursor(req.cursor)
+    if (req.cursor !== undefined && !from) {
+      this.#write(encodeMerged('reset', { reason: 'malformed' }))
+    }
+    if (!from) this.#write(encodeMerged('init', { file: '*', lines: [], first: '' }))
+    this.#inputs = files.map((f, i) => {
+      const pos = from?.get(f.id) ?? { cursor: '', k: 0 }
+      this.#sent.set(f.id, pos)
+      return new MergedInput(i, f.id, pos, this.#queue, this)
+    })
+    files.forEach((f, i) => {
+      const input = this.#inputs[i] as MergedInput
+      const cursor = input.start.cursor || undefined
+      input.stream = f.hub.attach(input.sink, { lines: f.lines, cursor, skip: req.skip })
+    })
+    this.pump()
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  get lagging(): boolean {
+    return this.#lagging
+  }
+
+  /** Heartbeat from a file's stream: passed on only when the client heard nothing for a while. */
+  idle(): void {
+    if (this.o.now() - this.#lastWrite >= this.o.heartbeatMs / 2) this.#write(HEARTBEAT)
+  }
+
+  /** A file's stream dropped its client: the merged client is dropped and resumes by cursor. */
+  dropped(data: Record<string, unknown>): void {
+    if (this.#closed) return
+    this.outer.write(encodeMerged('dropped', data, this.#cursor()))
+    this.#end()
+  }
+
+  /** A file's stream ended (gone, or dropped after its event): all ended ends the client. */
+  inputEnded(): void {
+    if (this.#inputs.every((i) => i.done) && this.#queue.empty) this.#end()
+    else this.pump()
+  }
+
+  /** Sends what the merge lets go now, while the client has room. */
+  pump(): void {
+    if (this.#closed) return
+    for (let n = 0; n < FRAMES_PER_TURN && !this.#lagging; n++) {
+      const taken = this.#queue.take(this.o.now(), Date.now(), this.#state, this.o.maxEventBytes)
+      if (taken.length === 0) break
+      const { frames } = mergedFrames(taken, this.#ids, this.#sent)
+      if (frames.length) this.#write(concat(frames))
+    }
+    for (const input of this.#inputs) input.maybeDrain(this.#lagging, this.o.lowWaterBytes)
+    if (this.#inputs.every((i) => i.done) && this.#queue.empty) return this.#end()
+    if (!this.#queue.empty && !this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = null
+        this.pump()
+      }, this.o.tickMs)
+    }
+  }
+
+  readonly #state = (j: number): FileState => (this.#inputs[j] as MergedInput).state
+
+  #cursor(): string {
+    return formatMergedCursor(this.#sent)
+  }
+
+  #write(bytes: Uint8Array): void {
+    if (this.#closed) return
+    this.#lastWrite = this.o.now()
+    if (!this.outer.write(bytes)) this.#lagging = true
+  }
+
+  #end(): void {
+    if (this.#closed) return
+    this.#closed = true
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = null
+    for (const input of this.#inputs ?? []) input.close()
+    this.outer.close()
+  }
+}

@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createApp, type AppDeps, type Taillight } from '../src/server/app.js'
+import { parseMergedCursor } from '../src/core/merged-cursor.js'
+import { jwtVerifier } from '../src/server/jwt-auth.js'
+import { FakeSource } from './helpers/fake-source.js'
+import { startJwks } from './helpers/jwks.js'
+import { readBody, until, type SseEvent } from './helpers/sse.js'
+
+let apps: Taillight[] = []
+afterEach(() => {
+  for (const a of apps) a.close()
+  apps = []
+})
+
+function setup(src: FakeSource[], deps: Partial<AppDeps> = {}) {
+  const t = createApp({ sources: src, version: '0.0.0-test', ...deps })
+  apps.push(t)
+  return t
+}
+
+const stamp = (ms: number) => new Date(ms).toISOString()
+const T0 = Date.parse('2026-12-01T10:00:00Z')
+const old = (s: number, what: string) => `${stamp(T0 + s * 1000)} ${what}\n`
+
+interface Tagged {
+  file: string
+  line: string
+}
+
+function merged(events: SseEvent[]): Tagged[] {
+  const out: Tagged[] = []
+  for (const e of events) {
+    if (e.event !== 'update') continue
+    const d = JSON.parse(e.data) as { lines: string[]; files: string[] }
+    d.lines.forEach((line, i) => out.push({ file: d.files[i] as string, line }))
+  }
+  return out
+}
+
+describe('GET /events?file=* (merged view)', () => {
+  it('starts with an empty init, then the last N lines of each file in timestamp order', async () => {
+    const a = new FakeSource('a', {
+      content: old(1, 'a1') + old(3, 'a3') + '  at frame\n' + old(5, 'a5'),
+    })
+    const b = new FakeSource('b', { content: old(2, 'b2') + old(4, 'b4') + old(6, 'b6') })
+    const t = setup([a, b])
+    const body = readBody(await t.app.request('/events?file=*&lines=3'))
+    const [init] = await body.events(1)
+    expect(init?.event).toBe('init')
+    expect(JSON.parse(init!.data)).toEqual({ file: '*', lines: [], first: '' })
+    await until(() => merged(body.parser.events).length >= 6, 3000, 'six merged lines')
+    expect(merged(body.parser.events)).toEqual([
+      { file: 'b', line: old(2, 'b2').trim() },
+      { file: 'a', line: old(3, 'a3').trim() },
+      { file: 'a', line: '  at frame' },
+      { file: 'b', line: old(4, 'b4').trim() },
+      { file: 'a', line: old(5, 'a5').trim() },
+      { file: 'b', line: old(6, 'b6').trim() },
+    ])
+    const last = body.parser.lastId
+    expect(parseMergedCursor(last)?.size).toBe(2)
+    await body.cancel()
+  })
+
+  it('resumes from a merged cursor taken mid-event: every line once, in order', async () => {
+    const a = new FakeSource('a', { content: '' })
+    const b = new FakeSource('b', { content: '' })
+    const t = setup([a, b])
+    const first = readBody(await t.app.request('/events?file=*'))
+    await first.events(1)
+    // Stamps of now: the merge holds a's last line for b (live, nothing queued) up to its hold.
+    const now = Date.now()
+    b.append(`${stamp(now + 1)} b1\n`)
+    a.append(`${stamp(now)} a0\n${stamp(now + 2)} a2\n${stamp(now + 4)} a4\n`)
+    await until(() => merged(first.parser.events).length >= 3, 3000, 'three lines')
+    const got = merged(first.parser.events)
+    const cursor = first.parser.lastId
+    await first.cancel()
+    // Taken before a4 went: a's part is "its event cursor plus k lines".
+    const pos = parseMergedCursor(cursor)
+    expect(pos).not.toBeNull()
+    const sentA = got.filter((g) => g.file === 'a').length
+    if (sentA < 3) expect(pos?.get('a')?.k).toBe(sentA)
+    b.append(`${stamp(now + 5)} b5\n`)
+    a.append(`${stamp(now + 6)} a6\n`)
+    const res = await t.app.request('/events?file=*', { headers: { 'last-event-id': cursor } })
+    const second = readBody(res)
+    const total = 6
+    await until(() => got.length + merged(second.parser.events).length >= total, 5000, 'rest')
+    expect(second.parser.events.some((e) => e.event === 'init' || e.event === 'reset')).toBe(false)
+    const all = got.concat(merged(second.parser.events)).map((g) => g.line.split(' ')[1])
+    expect(all).toEqual(['a0', 'b1', 'a2', 'a4', 'b5', 'a6'])
+    await second.cancel()
+  })
+
+  it('a malformed merged cursor gets reset, then a fresh init', async () => {
+    const t = setup([new FakeSource('a', { content: old(1, 'x') }), new FakeSource('b')])
+    const res = await t.app.request('/events?file=*&lastEventId=' + encodeURIComponent('*a=+3'))
+    const body = readBody(res)
+    const ev = await body.events(2)
+    expect(ev.slice(0, 2).map((e) => e.event)).toEqual(['reset', 'init'])
+    await body.cancel()
+  })
+
+  it('merges only the files the request may read (JWT groups)', async () => {
+    const jwks = await startJwks()
+    try {
+      const files = ['web', 'db', 'shared'].map(
+        (id, i) => new FakeSource(id, { content: old(i, `${id}-line`) })
+      )
+      const t = setup(files, {
+        fileMeta: new Map([
+          ['web', { groups: ['web'] }],
+          ['db', { groups: ['db'] }],
+        ]),
+        jwt: jwtVerifier({ jwksUrl: jwks.url, jwksCooldownMs: 0 }),
+      })
+      const token = await jwks.sign('alice', ['web'])
+      const res = await t.app.request('/events?file=*', {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      expect(res.status).toBe(200)
+      const body = readBody(res)
+      await until(() => merged(body.parser.events).length >= 2, 3000, 'two lines')
+      await new Promise((r) => setTimeout(r, 400))
+      expect(merged(body.parser.events).map((g) => g.file)).toEqual(['web', 'shared'])
+      expect(body.parser.lastId).not.toContain('db')
+      await body.cancel()
+      // Nobody may read nothing: a user of no group sees only the shared file; no file at all is 404.
+      const none = setup([new FakeSource('db2')], {
+        fileMeta: new Map([['db2', { groups: ['db'] }]]),
+        jwt: jwtVerifier({ jwksUrl: jwks.url, jwksCooldownMs: 0 }),
+      })
+      const r404 = await none.app.request('/events?file=*', {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      expect(r404.status).toBe(404)
+      expect(((await r404.json()) as { error: { code: string } }).error.code).toBe('unknown_file')
+    } finally {
+      jwks.close()
+    }
+  })
+})
