@@ -31,6 +31,8 @@ export function localFiles(
     /** Follow files in directories others may write (no symlink-swap check). */
     allowInsecureDir?: boolean
     maxFiles: number
+    /** Rotated siblings read by scrollback and search (--history). */
+    history?: number
     log: (line: string) => void
     /** Every source opened, from its first tick (alerts watch its lines). */
     onOpen?: (s: FileSource) => void
@@ -47,6 +49,7 @@ export function localFiles(
       const s = await createFileSource(id, path, {
         poll: o.poll,
         allowInsecureDir: o.allowInsecureDir,
+        history: o.history,
       })
       o.onOpen?.(s)
       s.subscribe((e) => {

@@ -32,6 +32,9 @@ Options (environment variable in brackets):
   --public-url URL     the page's address as users reach it; alerts  [TAILLIGHT_PUBLIC_URL]
                        (config alerts:) then carry the line's permalink
   --max-files N        most files followed at once (default ${DEFAULT_MAX_FILES})   [TAILLIGHT_MAX_FILES]
+  --history N          rotated siblings (app.log.1, app.log.2.gz,    [TAILLIGHT_HISTORY]
+                       app.log-20261130.gz) scrollback and search go on into, newest
+                       first (default all found; 0 stops at the current file)
   --token-file PATH    require the token in this file (first line)   [TAILLIGHT_TOKEN_FILE]
   --token T            the same, given inline: visible to every local [TAILLIGHT_TOKEN]
                        user in ps, so prefer TAILLIGHT_TOKEN or --token-file. Browsers

@@ -34,6 +34,8 @@ export interface CliOptions {
   oidc?: { issuer: string; clientId: string; clientSecret?: string }
   maxClients: number
   maxFiles: number
+  /** Rotated siblings (app.log.1, app.log.2.gz) scrollback and search reach: 0 none. */
+  history: number
   /** Processes serving the port (node:cluster); 1 is one process, no cluster. */
   workers: number
   demo: boolean
@@ -80,6 +82,7 @@ const FLAGS = {
   'oidc-client-secret': { type: 'string' },
   'max-clients': { type: 'string' },
   'max-files': { type: 'string' },
+  history: { type: 'string' },
   workers: { type: 'string' },
   demo: { type: 'boolean' },
   edge: { type: 'boolean' },
@@ -91,6 +94,9 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const
+
+/** --history's default, all siblings found (logrotate keeps `rotate N`, far fewer). */
+export const MAX_HISTORY = 100_000
 
 /** Options from argv, then the environment, then the config file for what neither sets. */
 export function parseCli(
@@ -174,6 +180,7 @@ function resolve(
     poll: flag('poll', 'TAILLIGHT_POLL'),
     maxClients: num('max-clients', 'TAILLIGHT_MAX_CLIENTS', 1, 1_000_000, 10_000),
     maxFiles: num('max-files', 'TAILLIGHT_MAX_FILES', 1, 100_000, DEFAULT_MAX_FILES),
+    history: num('history', 'TAILLIGHT_HISTORY', 0, MAX_HISTORY, MAX_HISTORY),
     workers: workerCount(pick('workers', 'TAILLIGHT_WORKERS')),
     demo: flag('demo', 'TAILLIGHT_DEMO'),
     edge: flag('edge', 'TAILLIGHT_EDGE'),

@@ -106,6 +106,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         poll: opts.poll,
         allowInsecureDir: opts.allowInsecureDir,
         maxFiles: opts.maxFiles,
+        history: opts.history,
         log: say,
         onOpen: (s) => {
           alerts?.watch(s)

@@ -198,6 +198,23 @@ export async function readGz(
   return result
 }
 
+/**
+ * The range worth inflating for a read of [pos, end): from the checkpoint before pos to the
+ * next one after end, when that is at most `max` bytes (a read inflates from there anyway, so
+ * keeping the whole span serves the neighbouring reads of a backward scan for free).
+ */
+export function spanAround(
+  index: GzIndex,
+  pos: number,
+  end: number,
+  max: number
+): { from: number; to: number } | null {
+  const from = nearest(index.points, pos).out
+  const after = index.points.find((p) => p.out >= end)
+  const to = after ? after.out : index.size
+  return to - from <= max ? { from, to } : null
+}
+
 function nearest(points: Checkpoint[], pos: number): Checkpoint {
   let lo = 0
   let hi = points.length - 1

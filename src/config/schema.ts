@@ -51,6 +51,7 @@ const OPTIONS: Record<string, 'string' | 'int' | 'bool' | 'list' | 'int-or-word'
   'allowed-hosts': 'list',
   'max-clients': 'int',
   'max-files': 'int',
+  history: 'int',
   redis: 'string',
   'redis-maxlen': 'int',
   // A number or `auto`: cli-options.ts checks it as it checks --workers.

@@ -45,3 +45,40 @@ export function parseCursor(text: string): ParsedCursor | null {
   if (!Number.isSafeInteger(offset)) return null
   return { offset, fingerprint: m[2] as string }
 }
+
+/**
+ * A cursor into a rotated sibling (`app.log.1`, `app.log.2.gz`): `<offset>-<fingerprint>.<id>`,
+ * the offset counted in the sibling's (decompressed) bytes and `id` a hash of the sibling's
+ * identity (device, inode, size, mtime). A renamed sibling keeps its cursors; a replaced,
+ * rewritten or deleted one no longer has that identity, so its cursors are reported stale.
+ */
+const ARCHIVE_CURSOR_RE = /^(0|[1-9][0-9]{0,15})-([0-9a-f]{14})\.([0-9a-f]{14})$/
+
+export interface ParsedArchiveCursor extends ParsedCursor {
+  archive: string
+}
+
+export function formatArchiveCursor(offset: number, fp: string, archive: string): string {
+  return `${offset}-${fp}.${archive}`
+}
+
+/** Parses a sibling's cursor; null for anything else (a live cursor included). */
+export function parseArchiveCursor(text: string): ParsedArchiveCursor | null {
+  if (typeof text !== 'string' || text.length > MAX_CURSOR_LENGTH + 15) return null
+  const m = ARCHIVE_CURSOR_RE.exec(text)
+  if (!m) return null
+  const offset = Number(m[1])
+  if (!Number.isSafeInteger(offset)) return null
+  return { offset, fingerprint: m[2] as string, archive: m[3] as string }
+}
+
+/** The offset a cursor of either kind names, within its own file; null when malformed. */
+export function cursorOffset(text: string): number | null {
+  return (parseCursor(text) ?? parseArchiveCursor(text))?.offset ?? null
+}
+
+/** Which run of history a cursor points into: a sibling's id, '' for the current file. */
+export function cursorRun(text: string): string | null {
+  if (parseCursor(text)) return ''
+  return parseArchiveCursor(text)?.archive ?? null
+}

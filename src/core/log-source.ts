@@ -66,4 +66,25 @@ export interface LogSource {
    * search falls back to reading lines through readBefore.
    */
   history?(): ByteRangeReader | Stale
+  /**
+   * Optional: the rotated past (logrotate siblings such as `app.log.1`, `app.log.2.gz`), newest
+   * first. readBefore and check accept cursors into them; scrollback and search walk them in
+   * turn, oldest last. Sources without siblings (a Redis edge) leave it out.
+   */
+  archives?(): Promise<ArchiveEntry[]>
+}
+
+/** One rotated sibling, not opened yet (opening a compressed one may index it first). */
+export interface ArchiveEntry {
+  /** The sibling's file name, what its lines and matches name as `source`. */
+  readonly name: string
+  /** Its identity (as in its cursors): a replaced or rewritten sibling has another. */
+  readonly id: string
+  open(): Promise<ArchiveRun | Stale>
+}
+
+/** A sibling's bytes (decompressed), read like the current file's history. */
+export interface ArchiveRun extends ByteRangeReader {
+  readonly name: string
+  readonly id: string
 }

@@ -144,6 +144,11 @@ export interface LinesJson {
   atStart: boolean
   /** With `at=TIME`: the cursor at the start of the first line at or after that time. */
   at?: string
+  /**
+   * The rotated sibling these lines come from (`app.log.1`); absent for the current file. A page
+   * never spans two files; at a file's start, `first` is where the next older one ends.
+   */
+  source?: string
 }
 
 export interface SearchMatchJson {
@@ -155,6 +160,8 @@ export interface SearchMatchJson {
    * the limit) where the match is. A long line is still one match.
    */
   truncated?: true
+  /** The rotated sibling the line is in (`app.log.1`); absent for the current file. */
+  source?: string
 }
 
 /** `GET /api/search`: one page of matches, newest first. */

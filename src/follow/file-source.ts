@@ -4,10 +4,12 @@
  * History is never kept in memory here: resume, scrollback and downloads pread the generation's
  * open handle, so they cost nothing while idle and survive restarts (the file is the log).
  */
+import { ArchiveChain } from '../archive/archive-chain.js'
 import type { ByteRangeReader } from '../core/byte-range.js'
-import { formatCursor, parseCursor } from '../core/cursor.js'
+import { formatCursor, parseArchiveCursor, parseCursor } from '../core/cursor.js'
 import { LineSplitter } from '../core/line-splitter.js'
-import type { LogSource, Position, Stale } from '../core/log-source.js'
+import type { ArchiveEntry, ArchiveRun, LogSource, Position, Stale } from '../core/log-source.js'
+import { linesBefore } from '../history/lines-before.js'
 import type { CursorCheck, LinesResult, LogLine } from '../core/types.js'
 import { readExact } from './read-exact.js'
 import { Follower, type FollowerOptions } from './follower.js'
@@ -25,10 +27,16 @@ export interface FileSource extends LogSource {
 /** The SSE event budget (src/server's maxEventBytes): batches are sized to fit it whole. */
 const DEFAULT_EVENT_BYTES = 256 * 1024
 
+export interface FileSourceOptions extends FollowerOptions {
+  maxEventBytes?: number
+  /** Rotated siblings read by scrollback and search: 0 none, default all found. */
+  history?: number
+}
+
 export async function createFileSource(
   id: string,
   path: string,
-  opts: FollowerOptions & { maxEventBytes?: number } = {}
+  opts: FileSourceOptions = {}
 ): Promise<FileSource> {
   // A batch is one read plus the partial line held from the read before it: reading the budget
   // minus the longest piece keeps every batch, and so every event, within the budget.
@@ -45,15 +53,31 @@ const stale = (reason: Stale['reason']): Stale => ({ stale: true, reason })
 class LocalFileSource implements FileSource {
   private readonly maxLineBytes: number
   private readonly stripCR: boolean
+  private readonly chain: ArchiveChain | null
 
   constructor(
     readonly id: string,
     readonly path: string,
     readonly follower: Follower,
-    opts: FollowerOptions
+    opts: FileSourceOptions
   ) {
     this.maxLineBytes = opts.maxLineBytes ?? 64 * 1024
     this.stripCR = opts.stripCR ?? true
+    const limit = opts.history ?? Infinity
+    this.chain =
+      limit > 0
+        ? new ArchiveChain(path, limit, this.maxLineBytes, () => follower.position().gen)
+        : null
+  }
+
+  async archives(): Promise<ArchiveEntry[]> {
+    return this.chain ? this.chain.list() : []
+  }
+
+  /** The sibling a cursor points into, opened; Stale when it is gone or not one of ours. */
+  private async archiveOf(archive: string): Promise<ArchiveRun | Stale> {
+    const e = this.chain ? await this.chain.find(archive) : undefined
+    return e ? e.open() : stale('stale')
   }
 
   info(): ReturnType<LogSource['info']> {
@@ -70,6 +94,16 @@ class LocalFileSource implements FileSource {
   }
 
   async check(cursor: string): Promise<CursorCheck> {
+    const a = parseArchiveCursor(cursor)
+    if (a) {
+      const run = await this.archiveOf(a.archive)
+      const at = 'stale' in run ? run : await run.offsetOf(cursor)
+      if (typeof at === 'number') return { ok: true, offset: at }
+      return {
+        ok: false,
+        reason: at.reason === 'malformed' || at.reason === 'ahead' ? at.reason : 'stale',
+      }
+    }
     const g = this.follower.current()
     const r = g ? await this.locate(g, cursor, g.offset) : stale('gone')
     if (typeof r === 'number') return { ok: true, offset: r }
@@ -85,6 +119,15 @@ class LocalFileSource implements FileSource {
   }
 
   async readBefore(cursor: string, n: number, maxBytes: number): Promise<LinesResult | Stale> {
+    const a = parseArchiveCursor(cursor)
+    if (a) {
+      const run = await this.archiveOf(a.archive)
+      if ('stale' in run) return run
+      const end = await run.offsetOf(cursor)
+      if (typeof end !== 'number') return end
+      const r = await linesBefore(run, end, cursor, n, maxBytes, this.stripCR)
+      return r ?? stale('stale')
+    }
     const g = this.follower.current()
     if (!g) return stale('gone')
     return this.withHandle(g, async () => {

@@ -7,10 +7,15 @@
  * lines it holds (and the oldest page itself). Second pass, while the client pulls: read the
  * same pages again, oldest first. The same arguments give the same lines, so the body is
  * exactly what one big read would have returned, and it holds one page at a time.
+ *
+ * A response holds the lines of one file. At a file's start, `first` is the end of the next
+ * older rotated sibling (and `more` true), so the next request reads on there, named by
+ * `source`; a file with nothing before `before` (just rotated, empty) is passed over at once.
  */
-import type { LogSource } from '../core/log-source.js'
+import type { ArchiveRun, LogSource } from '../core/log-source.js'
 import type { LinesResult } from '../core/types.js'
 import { staleError } from './context.js'
+import { olderEnd, runOf } from './history-runs.js'
 import {
   LINES_MAX_BYTES,
   PAGE_BYTES,
@@ -38,6 +43,16 @@ export async function linesBackward(
   // Where `before` is, so the byte cap counts the bytes the lines take in the file.
   const at = await read(() => source.check(before), false)
   if (!at.ok) throw staleError(at.reason, 'before')
+  const found = await read(() => runOf(source, before), true)
+  if (found === 'gone') throw staleError('stale', 'before')
+  let run: ArchiveRun | null = found
+  while (at.offset === 0) {
+    const older = await read(() => olderEnd(source, run), true)
+    if (!older) break
+    run = older.run
+    before = older.cursor
+    at.offset = older.run.size
+  }
   const pages: Page[] = []
   let end = before
   let endOffset = at.offset
@@ -66,11 +81,13 @@ export async function linesBackward(
     end = r.first
     endOffset = startOffset
   }
+  const older = oldest.more ? null : await read(() => olderEnd(source, run), true)
   const summary: LinesSummary = {
-    first: oldest.first,
+    first: older ? older.cursor : oldest.first,
     last: before,
-    more: oldest.more,
-    atStart: (oldest.lines[0]?.offset ?? 0) === 0,
+    more: oldest.more || older !== null,
+    atStart: !older && (oldest.lines[0]?.offset ?? 0) === 0,
+    ...(run && { source: run.name }),
   }
   // The oldest page was read last and goes first; the others are read again in turn.
   let held: LinesResult | undefined = oldest

@@ -14,6 +14,16 @@ import type { SearchPlan } from '../history/search-plan.js'
 import type { Read } from './read-pool.js'
 import type { Outcome, ScanBudget, Tally } from './search-lines.js'
 
+/** Searching one file of several (the rotated past): what the files before it used up. */
+export interface ChainStep {
+  /** The sibling's name, put on each match. */
+  source?: string
+  /** Not the first file of the request: budgets apply from the first region on. */
+  later?: boolean
+  /** Scanning time of the request so far, shared by its files (kept up to date here). */
+  spent?: { ms: number }
+}
+
 /** Text of the matches one page holds at most (chars): what a client that stalls costs. */
 const PAGE_TEXT = 256 * 1024
 
@@ -25,19 +35,20 @@ export async function* searchBytes(
   budget: ScanBudget,
   read: Read,
   tally: Tally,
-  opts: ChunkOptions = {}
+  opts: ChunkOptions & ChainStep = {}
 ): AsyncGenerator<SearchMatchJson[], Outcome> {
   const chunks = new BackwardChunks(reader, start, opts)
   const hits = new RegionHits(plan, reader.maxLineBytes)
-  tally.total = start
+  tally.total += start
   let found = 0
-  let spent = 0
+  let spent = opts.spent?.ms ?? 0
   let resumed = Date.now()
+  const named = opts.source === undefined ? {} : { source: opts.source }
   const cursor = async (offset: number) => (await reader.cursorAt(offset)) ?? null
   for (let page = 0; ; page++) {
     if (chunks.position === 0) return { next: null, reason: 'start' }
     const over =
-      page > 0 &&
+      (page > 0 || opts.later === true) &&
       (spent + Date.now() - resumed > budget.ms ? 'time' : tally.scanned >= budget.bytes && 'bytes')
     if (over) {
       const at = chunks.position
@@ -46,38 +57,44 @@ export async function* searchBytes(
     }
     let step: { matches: SearchMatchJson[]; outcome?: Outcome }
     try {
-      step = await read(async () => {
-        const r = await chunks.next()
-        if (!r) return { matches: [], outcome: { next: null, reason: 'start' } as Outcome }
-        const { lines, resumeAt } = hits.hits(r, limit - found, PAGE_TEXT)
-        if (resumeAt !== null) chunks.resume(resumeAt)
-        tally.scanned += r.to - (resumeAt ?? r.from)
-        const matches: SearchMatchJson[] = []
-        const known = { buf: r.buf, at: r.from }
-        for (const h of lines) {
-          const c = await reader.cursorAt(h.end, known)
-          if (c === null) return { matches, outcome: { next: null, reason: 'stale' } as Outcome }
-          matches.push(
-            h.truncated ? { line: h.text, cursor: c, truncated: true } : { line: h.text, cursor: c }
-          )
-        }
-        found += matches.length
-        const oldest = lines[lines.length - 1]
-        if (found >= limit && oldest) {
-          const next = await cursor(oldest.start)
-          const outcome: Outcome =
-            next === null ? { next, reason: 'stale' } : { next, reason: 'limit' }
-          return { matches, outcome }
-        }
-        if (chunks.position === 0)
-          return { matches, outcome: { next: null, reason: 'start' } as Outcome }
-        return { matches }
-      }, page > 0)
+      step = await read(
+        async () => {
+          const r = await chunks.next()
+          if (!r) return { matches: [], outcome: { next: null, reason: 'start' } as Outcome }
+          const { lines, resumeAt } = hits.hits(r, limit - found, PAGE_TEXT)
+          if (resumeAt !== null) chunks.resume(resumeAt)
+          tally.scanned += r.to - (resumeAt ?? r.from)
+          const matches: SearchMatchJson[] = []
+          const known = { buf: r.buf, at: r.from }
+          for (const h of lines) {
+            const c = await reader.cursorAt(h.end, known)
+            if (c === null) return { matches, outcome: { next: null, reason: 'stale' } as Outcome }
+            matches.push(
+              h.truncated
+                ? { line: h.text, cursor: c, truncated: true, ...named }
+                : { line: h.text, cursor: c, ...named }
+            )
+          }
+          found += matches.length
+          const oldest = lines[lines.length - 1]
+          if (found >= limit && oldest) {
+            const next = await cursor(oldest.start)
+            const outcome: Outcome =
+              next === null ? { next, reason: 'stale' } : { next, reason: 'limit' }
+            return { matches, outcome }
+          }
+          if (chunks.position === 0)
+            return { matches, outcome: { next: null, reason: 'start' } as Outcome }
+          return { matches }
+        },
+        page > 0 || opts.later === true
+      )
     } catch (err) {
       if (err instanceof HistoryGoneError) return { next: null, reason: 'stale' }
       throw err
     }
     spent += Date.now() - resumed
+    if (opts.spent) opts.spent.ms = spent
     yield step.matches
     resumed = Date.now()
     if (step.outcome) return step.outcome

@@ -15,7 +15,8 @@ import { pickFile, staleError, type AppContext, type AppEnv } from './context.js
 import { historyBody, jsonStream } from './history-body.js'
 import { jsonPieces } from './json-stream.js'
 import { cursorParam, flagParam, intParam, ParamError } from './query.js'
-import { searchBytes } from './search-bytes.js'
+import { runOf } from './history-runs.js'
+import { searchChain } from './search-chain.js'
 import { searchLines, type Outcome, type Tally } from './search-lines.js'
 import { searchEvents, SSE_HEADERS, wantsStream } from './search-stream.js'
 
@@ -35,16 +36,21 @@ export function searchRoute(ctx: AppContext) {
     const tally: Tally = { scanned: 0, total: 0 }
     let strategy: SearchStrategy = 'lines'
     let pages: AsyncGenerator<SearchMatchJson[], Outcome>
-    const reader = source.history?.()
-    if (reader && !('stale' in reader)) {
+    const live = source.history?.()
+    if (live && !('stale' in live)) {
+      // A cursor into a rotated sibling starts the scan there; the older ones follow it.
+      const run = before === undefined ? null : await read(() => runOf(source, before), false)
+      if (run === 'gone') throw staleError('stale', 'before')
+      const reader = run ?? live
       let start = reader.size
       if (before !== undefined) {
-        const at = await read(() => reader.offsetOf(before), false)
+        const at = await read(() => reader.offsetOf(before), true)
         if (typeof at !== 'number') throw staleError(at.reason, 'before')
         start = at
       }
       strategy = plan.strategy
-      pages = searchBytes(reader, plan, start, limit, ctx.search, read, tally)
+      const first = { reader, run, start }
+      pages = searchChain(source, first, plan, limit, ctx.search, read, tally)
     } else {
       const start = before ?? source.position().cursor
       pages = searchLines(source, plan.testLine, limit, start, ctx.search, read, tally)
