@@ -179,6 +179,29 @@ describe('the rotated past', () => {
     expect(p.source).toBe('app.log.2.gz')
   })
 
+  it('reading forwards from a sibling goes on into the newer files (the history view)', async () => {
+    const files = chain(tmp.dir)
+    const { t } = await serve()
+    const s = await get<SearchJson>(t, '/api/search?limit=1&q=two%20line%20450%20')
+    let after = s.matches[0]?.cursor as string
+    const got: string[] = []
+    const sources: (string | undefined)[] = []
+    for (let i = 0; i < 20; i++) {
+      const p = await get<LinesJson>(t, `/api/lines?limit=40&after=${after}`)
+      got.push(...p.lines)
+      sources.push(p.source)
+      if (!p.more) break
+      after = p.last
+    }
+    const all = catChain(
+      tmp.dir,
+      files.map((f) => f.name)
+    )
+    const from = all.findIndex((l) => l.startsWith('two line 450 ')) + 1
+    expect(got).toEqual(all.slice(from))
+    expect([...new Set(sources)]).toEqual(['app.log.2.gz', 'app.log.1', undefined])
+  })
+
   it('dateext names: app.log-20261129.gz is older than app.log-20261130', async () => {
     writeFileSync(join(tmp.dir, 'app.log-20261129.gz'), gzipSync(text(lines('d29', 40))))
     writeFileSync(join(tmp.dir, 'app.log-20261130'), text(lines('d30', 30)))

@@ -138,6 +138,8 @@ class LocalFileSource implements FileSource {
   }
 
   async readAfter(cursor: string, until: Position, maxBytes: number): Promise<LinesResult | Stale> {
+    const a = parseArchiveCursor(cursor)
+    if (a) return this.archiveAfter(a.archive, cursor, maxBytes)
     const g = this.follower.generation(until.gen)
     if (!g) return stale('gone')
     return this.withHandle(g, async () => {
@@ -154,6 +156,27 @@ class LocalFileSource implements FileSource {
       if (last === null) return stale('stale')
       return { lines, first: cursor, last, more: splitter.offset < until.offset }
     })
+  }
+
+  /** Lines of a sibling after `cursor`, up to its end (the newer file is another request's). */
+  private async archiveAfter(
+    archive: string,
+    cursor: string,
+    maxBytes: number
+  ): Promise<LinesResult | Stale> {
+    const run = await this.archiveOf(archive)
+    if ('stale' in run) return run
+    const from = await run.offsetOf(cursor)
+    if (typeof from !== 'number') return from
+    const end = Math.min(run.size, from + Math.max(maxBytes, this.maxLineBytes + 1))
+    const data = await run.read(from, end - from)
+    if (data.length < end - from) return stale('stale')
+    const splitter = this.splitter(from)
+    const lines = splitter.push(data)
+    if (end === run.size) this.flushPiece(splitter, lines)
+    const last = await run.cursorAt(splitter.offset, { buf: data, at: from })
+    if (last === null) return stale('stale')
+    return { lines, first: cursor, last, more: splitter.offset < run.size }
   }
 
   async openRange(from: number, to: number): Promise<ReadableStream<Uint8Array> | Stale> {

@@ -48,3 +48,16 @@ export async function olderEnd(
   }
   return null
 }
+
+/**
+ * The cursor at the start of the next newer file after sibling `run`: the sibling rotated
+ * after it, or the current file. Null when that is gone (reading forwards stops there).
+ */
+export async function newerStart(source: LogSource, run: ArchiveRun): Promise<string | null> {
+  const list = (await source.archives?.()) ?? []
+  const i = list.findIndex((e) => e.id === run.id)
+  if (i < 0) return null
+  const newer = i > 0 ? await (list[i - 1] as (typeof list)[number]).open() : source.history?.()
+  if (!newer || 'stale' in newer) return null
+  return newer.cursorAt(0)
+}

@@ -1,10 +1,14 @@
 /**
  * @module The forward read of /api/lines: up to `limit` lines after `after`, ending at `until`,
  * in pages read while the client pulls (after a skip, the viewer fetches what it missed).
+ *
+ * From a cursor into a rotated sibling the lines end at that sibling's end (a response holds
+ * one file, named by `source`); `last` is then the start of the next newer file.
  */
 import type { LogSource, Position } from '../core/log-source.js'
 import type { LogLine } from '../core/types.js'
 import { staleError } from './context.js'
+import { newerStart, runOf } from './history-runs.js'
 import {
   LINES_MAX_BYTES,
   PAGE_BYTES,
@@ -22,6 +26,8 @@ export async function linesForward(
   read: Read
 ): Promise<LinePages> {
   const until = await untilPosition(source, untilCursor, read)
+  const run = await read(() => runOf(source, after), true)
+  if (run === 'gone') throw staleError('stale', 'after')
   let cursor = after
   let remaining = limit
   let budget = LINES_MAX_BYTES
@@ -46,7 +52,14 @@ export async function linesForward(
     firstOffset ??= lines[0]?.offset
     cursor = last
     if (!more || remaining === 0 || budget === 0 || lines.length === 0) {
-      summary = { first: after, last, more, atStart: (firstOffset ?? 0) === 0 }
+      const newer = run && !more ? await read(() => newerStart(source, run), true) : null
+      summary = {
+        first: after,
+        last: newer ?? last,
+        more: more || newer !== null,
+        atStart: (firstOffset ?? 0) === 0,
+        ...(run && { source: run.name }),
+      }
     }
     return lines
   }
