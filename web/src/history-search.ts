@@ -37,7 +37,7 @@ export function searchHistory(app: SearchHost, panel: Panel, before?: string, in
   const stop = streamSearch(app.api, { file, text, regex, caseSensitive }, before, {
     match: (m) => {
       found++
-      results.insertBefore(hit(app, file, m.line, m.cursor), status)
+      results.insertBefore(hit(app, file, m.line, m.cursor, m.source), status)
     },
     progress: (p) => {
       status.textContent = `Searching… ${MB(p.scannedBytes)} of ${MB(p.totalBytes)}`
@@ -69,8 +69,20 @@ export function searchHistory(app: SearchHost, panel: Panel, before?: string, in
   })
 }
 
-function hit(app: SearchHost, file: string, line: string, cursor: string): HTMLElement {
+function hit(
+  app: SearchHost,
+  file: string,
+  line: string,
+  cursor: string,
+  source: string | undefined
+): HTMLElement {
   const link = h('a', { className: 'hit', textContent: stripAnsi(line) })
+  // A match in a rotated sibling says which one: the same text may be in several.
+  if (source !== undefined) {
+    const tag = h('span', { className: 'hit-source', textContent: source })
+    tag.dataset.testid = 'hit-source'
+    link.prepend(tag)
+  }
   link.href = formatPermalink({ file, cursor, back: 0 })
   link.addEventListener('click', (ev) => {
     ev.preventDefault()

@@ -2,6 +2,8 @@
  * @module Loads older lines from /api/lines when the view reaches the top. After an init we only know the
  * cursor at its end and how many lines it held, so the first request asks for those lines plus
  * older ones and keeps the older part; after that, each page's `first` is the next `before`.
+ * Past the start of the file the server goes on into its rotated siblings (a page's `source`
+ * names one): a divider row names each archived file where its lines begin.
  */
 import type { Api } from './api.js'
 import type { LineStore } from './store.js'
@@ -14,6 +16,8 @@ export class Scrollback {
   private start: string | undefined
   private loading = false
   private generation = 0
+  /** The file of the top loaded line: undefined the current one, null not known (a permalink). */
+  private source: string | undefined | null = undefined
 
   constructor(
     private readonly api: Api,
@@ -28,6 +32,7 @@ export class Scrollback {
     this.start = undefined
     this.atStart = cursor === undefined
     this.loading = false
+    this.source = undefined
   }
 
   /** After a permalink load, or an init that says where it starts: lines shown start at `first`. */
@@ -37,6 +42,7 @@ export class Scrollback {
     this.start = first
     this.atStart = atStart || first === undefined
     this.loading = false
+    this.source = null
   }
 
   async load(file: string): Promise<void> {
@@ -57,7 +63,11 @@ export class Scrollback {
       this.start = page.first || undefined
       this.atStart =
         page.atStart ?? (!page.first || (page.lines.length < asked && page.more !== true))
-      let rows = this.store.prepend(older, seed ? seed.cursor : page.last, seed ? seed.count : 0)
+      let rows = 0
+      if (this.source !== null && page.source !== this.source && page.source !== undefined)
+        rows += this.store.prependMarker(`↑ ${page.source}`)
+      this.source = page.source
+      rows += this.store.prepend(older, seed ? seed.cursor : page.last, seed ? seed.count : 0)
       if (this.atStart) rows += this.store.prependMarker('start of file')
       this.onLoaded(rows)
     } catch (e) {
