@@ -1,9 +1,10 @@
 /**
  * @module What the App draws besides the list's layout: one row's content (the line, its filter
- * marks, the selected line's aria-current) and the chrome around the list with the page title.
- * Both run inside the frame loop's tasks, so each is drawn at most once per frame.
+ * marks and highlight-rule colours, the selected line's aria-current) and the chrome around the
+ * list with the page title. Both run inside the frame loop's tasks, so each is drawn at most once per frame.
  */
 import type { FileInfoJson } from './api.js'
+import type { RuleSet } from './highlight-rules.js'
 import type { HistoryView } from './history-view.js'
 import { pageTitle } from './match-step.js'
 import { fillRow, rowParts } from './row-view.js'
@@ -18,11 +19,12 @@ export interface DrawHost {
   readonly file: string | undefined
   readonly files: FileInfoJson[]
   readonly target: Entry | undefined
+  readonly highlights: RuleSet
   permalinkOf(e: Entry): string | undefined
 }
 
 export function fillEntry(app: DrawHost, row: HTMLElement, e: Entry): void {
-  fillRow(row, e, app.store.ranges(e), app.permalinkOf(e))
+  fillRow(row, e, app.store.ranges(e), app.permalinkOf(e), app.highlights.ranges)
   const text = rowParts(row).text
   if (e === app.target) {
     row.classList.add('target')

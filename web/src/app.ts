@@ -16,6 +16,7 @@ import { FileTabs } from './file-tabs.js'
 import { refreshFiles, selectFile, startPage, switchFile } from './file-switch.js'
 import type { FilterBar } from './filter-bar.js'
 import { FrameLoop, type FrameTask } from './frame-loop.js'
+import { compileRules, type RuleSet } from './highlight-rules.js'
 import type { HistoryView } from './history-view.js'
 import type { Ingest } from './ingest.js'
 import type { LevelBar } from './level-bar.js'
@@ -53,6 +54,8 @@ export class App implements Commands {
   /** The selected line (aria-current): a permalink's, a search hit's, or one clicked. */
   target: Entry | undefined
   conn: Stream | undefined
+  /** The reader's highlight rules (set by page-extras.ts), applied as rows are drawn. */
+  highlights: RuleSet = compileRules([])
   unseen = 0
   private hiddenNew = 0
   resetReason: string | undefined

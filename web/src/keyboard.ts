@@ -1,6 +1,6 @@
 /**
  * @module Keyboard: `/` filter, space pause, g/Home start, G/End back to live, n/N next and
- * previous match, w wrap, l levels, `?` the key help (listed in the page, data-testid key-help),
+ * previous match, w wrap, l levels, h highlight rules, `?` the key help (listed in the page, data-testid key-help),
  * Esc closes or clears. Keys name commands (commands.ts), so a key does what its button does.
  */
 import type { Commands } from './commands.js'
@@ -13,6 +13,7 @@ export interface KeyTargets {
   panel: Panel
   toggleWrap(): void
   focusLevels(): void
+  highlights: { readonly isOpen: boolean; toggle(): void; close(): void }
 }
 
 export function wireKeyboard(app: Commands, k: KeyTargets): void {
@@ -23,6 +24,7 @@ export function wireKeyboard(app: Commands, k: KeyTargets): void {
     const typing = t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable
     if (e.key === 'Escape') {
       if (!help.hidden) help.hidden = true
+      else if (k.highlights.isOpen) k.highlights.close()
       else if (k.panel.isOpen) k.panel.close()
       else if (k.filterBar.isSet) k.filterBar.clear()
       else app.select(undefined)
@@ -53,4 +55,5 @@ const keys: Record<string, (app: Commands, k: KeyTargets) => void> = {
   N: (app) => app.step(-1),
   w: (_, k) => k.toggleWrap(),
   l: (_, k) => k.focusLevels(),
+  h: (_, k) => k.highlights.toggle(),
 }

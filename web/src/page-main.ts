@@ -7,6 +7,7 @@ import { App } from './app.js'
 import { searchHistory } from './history-search.js'
 import { wireGotoTime } from './goto-time.js'
 import { wireKeyboard } from './keyboard.js'
+import { wireExtras } from './page-extras.js'
 import { wireLineActions } from './line-actions.js'
 import { Panel } from './panel.js'
 import { parsePermalink } from './permalink.js'
@@ -47,12 +48,14 @@ export function runPage(script: string): void {
   const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines, streams)
 
   wireGotoTime(api, () => app.file, app)
+  const { highlights } = wireExtras(app)
   wireLineActions(app, (row) => app.list.itemOf(row), el('log'), panel)
   wireKeyboard(app, {
     filterBar: app.filterBar,
     panel,
     toggleWrap: () => app.wrap.toggle(),
     focusLevels: () => app.levels.focus(),
+    highlights,
   })
   el('download-shown').addEventListener('click', () => {
     const blob = new Blob([app.store.shownText(false)], { type: 'text/plain;charset=utf-8' })

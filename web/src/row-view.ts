@@ -5,6 +5,7 @@
 import { paletteColor, parseAnsi, stripAnsi, type Color, type Style } from './ansi.js'
 import { h } from './dom.js'
 import { looksLikeJson } from './json-line.js'
+import type { HlRange } from './highlight-rules.js'
 import { segment } from './segments.js'
 import { loadable } from './skipped-range.js'
 import type { Entry } from './store.js'
@@ -46,7 +47,9 @@ export function fillRow(
   el: HTMLElement,
   e: Entry,
   ranges: [number, number][],
-  href: string | undefined
+  href: string | undefined,
+  /** Highlight-rule matches of the displayed text (highlight-rules.ts), under the filter's. */
+  hl: (plain: string) => readonly HlRange[] = () => []
 ): void {
   const p = rowParts(el)
   const plain = stripAnsi(e.text)
@@ -64,14 +67,16 @@ export function fillRow(
   p.link.classList.toggle('off', href === undefined)
   if (href !== undefined) p.link.href = href
   p.json.classList.toggle('off', e.marker === true || !looksLikeJson(plain))
-  if (plain === e.text && ranges.length === 0) {
+  const rules = e.marker ? [] : hl(plain)
+  if (plain === e.text && ranges.length === 0 && rules.length === 0) {
     p.text.textContent = e.text
     return
   }
-  const nodes = segment(parseAnsi(e.text), ranges).map((s) => {
+  const nodes = segment(parseAnsi(e.text), ranges, rules).map((s) => {
     const node = document.createElement(s.mark ? 'mark' : 'span')
     node.textContent = s.text
     applyStyle(node, s.style)
+    if (s.hl !== undefined) node.classList.add('hl', `hl-${s.hl}`)
     return node
   })
   p.text.replaceChildren(...nodes)

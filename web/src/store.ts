@@ -29,6 +29,14 @@ export interface Entry {
   head?: Entry
 }
 
+/** Sees every entry kept and let go: the histogram's counts, highlight notifications. */
+export interface StoreWatcher {
+  /** `live`: appended at the end (the stream, a page below), not prepended (scrollback). */
+  added(e: Entry, live: boolean): void
+  removed(e: Entry): void
+  cleared(): void
+}
+
 export interface ViewChange {
   added: number
   trimmed: number
@@ -43,6 +51,7 @@ export class LineStore {
   /** Levels shown; undefined shows every line. */
   private levels: ReadonlySet<Level> | undefined
   readonly levelCounts = new LevelCounts()
+  watcher: StoreWatcher | undefined
 
   constructor(readonly cap: number) {
     this.ring = new RingBuffer<Entry>(cap)
@@ -82,6 +91,11 @@ export class LineStore {
     return seq === undefined ? undefined : this.ring.get(seq - this.firstSeq)
   }
 
+  /** The entry at ring position i (0 = oldest held), whatever the filter. */
+  entryAt(i: number): Entry | undefined {
+    return this.ring.get(i)
+  }
+
   ranges(e: Entry): [number, number][] {
     return e.marker ? [] : this.filter.ranges(stripAnsi(e.text))
   }
@@ -92,6 +106,7 @@ export class LineStore {
     this.matches = []
     this.head = 0
     this.levelCounts.clear()
+    this.watcher?.cleared()
   }
 
   /** Shows only lines of these levels (their records included); none or all: every line. */
@@ -161,7 +176,11 @@ export class LineStore {
     const dropped = this.ring.splice(at, 1, entries)
     this.firstSeq += dropped
     this.levelCounts.clear()
-    for (let i = 0; i < this.ring.length; i++) this.levelCounts.add(this.ring.get(i) as Entry)
+    this.watcher?.cleared()
+    for (let i = 0; i < this.ring.length; i++) {
+      this.levelCounts.add(this.ring.get(i) as Entry)
+      this.watcher?.added(this.ring.get(i) as Entry, false)
+    }
     this.setFilter(this.filter)
     return dropped
   }
@@ -196,6 +215,7 @@ export class LineStore {
       if (!this.ring.unshift(e)) break
       this.firstSeq--
       this.levelCounts.add(e)
+      this.watcher?.added(e, false)
       if (!this.filtered || this.passes(e)) {
         before.push(this.firstSeq)
         added++
@@ -239,8 +259,10 @@ export class LineStore {
     const oldest = this.ring.length === this.cap ? this.ring.get(0) : undefined
     const dropped = this.ring.push(e)
     this.levelCounts.add(e)
+    this.watcher?.added(e, true)
     if (dropped) {
       if (oldest) this.levelCounts.add(oldest, -1)
+      if (oldest) this.watcher?.removed(oldest)
       if (!this.filtered) change.trimmed++
       this.firstSeq++
       while (this.filtered && (this.matches[this.head] ?? Infinity) < this.firstSeq) {

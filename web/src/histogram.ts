@@ -1,0 +1,187 @@
+/**
+ * @module The live histogram (`data-testid="histogram"`): lines per bucket of the loaded range,
+ * stacked by level. Counts follow the store's lines as they come and are trimmed (a StoreWatcher),
+ * by each line's own timestamp (line-time.ts; continuation lines take their record's), or by
+ * arrival when no loaded line has one, and the label says which. Drawn at most once per frame,
+ * as a task of the page's one frame loop; a click on a bar shows the first line of its bucket.
+ */
+import type { Api } from './api.js'
+import { stripAnsi } from './ansi.js'
+import type { Commands } from './commands.js'
+import { el } from './dom.js'
+import type { FrameLoop } from './frame-loop.js'
+import { lineTime } from './line-time.js'
+import { LEVELS } from './records.js'
+import type { Entry, LineStore, StoreWatcher } from './store.js'
+import { Buckets, levelSlot, pickWidth, widthLabel, type Bar } from './time-buckets.js'
+
+export interface HistogramHost {
+  readonly api: Api
+  readonly store: LineStore
+  readonly loop: FrameLoop
+  readonly file: string | undefined
+  readonly commands: Commands
+  /** Puts row i of the view in sight. */
+  reveal(row: number): void
+}
+
+/** How far in from either end of the ring the oldest and newest time are looked for. */
+const ENDS = 200
+const SLOTS = [...LEVELS, 'none'] as const
+
+export class Histogram {
+  private readonly root = el('histogram')
+  private readonly barsEl = document.createElement('div')
+  private readonly label = document.createElement('span')
+  private readonly times = new WeakMap<Entry, number>()
+  private readonly arrivals = new WeakMap<Entry, number>()
+  private readonly timed = new Buckets()
+  private readonly arrived = new Buckets()
+  private readonly task
+  /** To be told of every line the store keeps and lets go (the page composes watchers). */
+  readonly watcher: StoreWatcher
+  private shown: { bars: Bar[]; width: number; byTime: boolean } | undefined
+
+  constructor(private readonly host: HistogramHost) {
+    this.barsEl.className = 'hist-bars'
+    this.label.className = 'hist-label'
+    this.root.replaceChildren(this.barsEl, this.label)
+    this.task = host.loop.task('histogram', () => this.draw())
+    this.watcher = {
+      added: (e) => this.count(e, 1),
+      removed: (e) => this.count(e, -1),
+      cleared: () => {
+        this.timed.clear()
+        this.arrived.clear()
+        this.task.schedule()
+      },
+    }
+    this.barsEl.addEventListener('click', (ev) => {
+      const bar = (ev.target as HTMLElement).closest<HTMLElement>('[data-testid="histogram-bar"]')
+      if (bar) void this.jump(Number(bar.dataset.start), Number(bar.dataset.width))
+    })
+  }
+
+  private count(e: Entry, by: 1 | -1): void {
+    if (e.marker) return
+    const slot = levelSlot(e.level)
+    if (by > 0) {
+      const plain = stripAnsi(e.text)
+      const own = lineTime(plain) ?? (e.head ? lineTime(stripAnsi(e.head.text)) : null)
+      if (own !== null) this.times.set(e, own)
+      this.arrivals.set(e, Date.now())
+    }
+    const t = this.times.get(e)
+    if (t !== undefined) this.timed.add(t, slot, by)
+    const a = this.arrivals.get(e)
+    if (a !== undefined) this.arrived.add(a, slot, by)
+    this.task.schedule()
+  }
+
+  /** The oldest and newest time near the ends of the ring (lines are nearly in time order). */
+  private span(of: WeakMap<Entry, number>): [number, number] | undefined {
+    const s = this.host.store
+    let min = Infinity
+    let max = -Infinity
+    const look = (i: number) => {
+      const t = of.get(s.entryAt(i) as Entry)
+      if (t === undefined) return
+      min = Math.min(min, t)
+      max = Math.max(max, t)
+    }
+    for (let i = 0; i < Math.min(ENDS, s.total); i++) look(i)
+    for (let i = Math.max(ENDS, s.total - ENDS); i < s.total; i++) look(i)
+    return min <= max ? [min, max] : undefined
+  }
+
+  /** A new width: every held line counted again (rare: the span crossed a step). */
+  private recount(b: Buckets, of: WeakMap<Entry, number>, width: number): void {
+    b.clear(width)
+    const s = this.host.store
+    for (let i = 0; i < s.total; i++) {
+      const e = s.entryAt(i) as Entry
+      const t = of.get(e)
+      if (t !== undefined && !e.marker) b.add(t, levelSlot(e.level))
+    }
+  }
+
+  private draw(): void {
+    const byTime = this.timed.total > 0
+    const [b, of] = byTime ? [this.timed, this.times] : [this.arrived, this.arrivals]
+    const span = b.total > 0 ? this.span(of) : undefined
+    if (!span) {
+      this.shown = undefined
+      this.barsEl.replaceChildren()
+      this.label.textContent = ''
+      return
+    }
+    const want = pickWidth(span[0], span[1])
+    // Wider at once; narrower only when the bars would fill a quarter of the strip or less.
+    if (want > b.width || pickWidth(span[0], span[0] + (span[1] - span[0]) * 4) < b.width)
+      this.recount(b, of, want)
+    const bars = b.bars(span[0], span[1])
+    this.shown = { bars, width: b.width, byTime }
+    this.render(bars, b.width)
+    this.label.textContent = `${widthLabel(b.width)}${byTime ? '' : ' · by arrival (no timestamps)'}`
+    this.root.dataset.basis = byTime ? 'time' : 'arrival'
+  }
+
+  private render(bars: Bar[], width: number): void {
+    const max = Math.max(1, ...bars.map((b) => b.total))
+    const kids = this.barsEl.children
+    while (kids.length > bars.length) this.barsEl.lastElementChild?.remove()
+    while (kids.length < bars.length) this.barsEl.append(newBar())
+    bars.forEach((bar, i) => {
+      const node = kids[i] as HTMLElement
+      node.dataset.start = String(bar.start)
+      node.dataset.width = String(width)
+      node.dataset.count = String(bar.total)
+      const parts = SLOTS.map((l, j) => `${bar.counts[j]} ${l}`).filter((p) => !p.startsWith('0 '))
+      node.title = `${new Date(bar.start).toLocaleString()}: ${bar.total} lines${parts.length ? ` (${parts.join(', ')})` : ''}`
+      for (let j = 0; j < SLOTS.length; j++) {
+        const seg = node.children[j] as HTMLElement
+        const n = bar.counts[j] as number
+        seg.dataset.count = String(n)
+        seg.style.height = `${(n / max) * 100}%`
+      }
+    })
+  }
+
+  /** The first loaded line of the bucket in view and selected; not in view: open at its time. */
+  private async jump(start: number, width: number): Promise<void> {
+    const shown = this.shown
+    if (!shown) return
+    const s = this.host.store
+    const of = shown.byTime ? this.times : this.arrivals
+    for (let i = 0; i < s.total; i++) {
+      const e = s.entryAt(i) as Entry
+      const t = of.get(e)
+      if (t === undefined || t < start || t >= start + width) continue
+      // One lookup: a first line the filter hides sends the view to the time instead.
+      const row = s.filtered ? s.rowOf(e) : i
+      if (row >= 0) {
+        this.host.commands.select(e)
+        this.host.reveal(row)
+        return
+      }
+      break
+    }
+    const file = this.host.file
+    if (!shown.byTime || file === undefined) return
+    const page = await this.host.api.linesAt(file, new Date(start).toISOString(), 1)
+    if (page.lines.length > 0) await this.host.commands.openAt({ file, cursor: page.last, back: 0 })
+  }
+}
+
+function newBar(): HTMLElement {
+  const bar = document.createElement('div')
+  bar.className = 'hist-bar'
+  bar.dataset.testid = 'histogram-bar'
+  for (const l of SLOTS) {
+    const seg = document.createElement('span')
+    seg.className = `hist-seg hist-${l}`
+    seg.dataset.level = l
+    bar.append(seg)
+  }
+  return bar
+}
