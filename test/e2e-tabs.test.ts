@@ -23,7 +23,7 @@ describe.skipIf(!enabled)('tabs in Chromium', () => {
     await p.waitLines(page, (l) => l.includes('a one'))
     await expect
       .poll(() => page.getByTestId('file-tab').allTextContents())
-      .toEqual(['a.log', 'b.log'])
+      .toEqual(['a.log', 'b.log', 'All'])
     await expect.poll(() => page.title()).toBe('a.log · taillight')
 
     p.append(b, ['b two'])

@@ -239,7 +239,7 @@ describe.skipIf(!enabled)(`viewer in Chromium (server: ${serverKind()})`, () => 
     expect(await p.waitLines(page, (l) => l.length === 1)).toEqual(['first file line'])
     await expect
       .poll(() => page.getByTestId('file-tab').allTextContents())
-      .toEqual(['first.log', 'second.log'])
+      .toEqual(['first.log', 'second.log', 'All'])
     await page.getByTestId('file-tab').nth(1).click()
     expect(await p.waitLines(page, (l) => l[0] === 'second file line')).toEqual([
       'second file line',

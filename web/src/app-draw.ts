@@ -4,6 +4,7 @@
  * list with the page title. Both run inside the frame loop's tasks, so each is drawn at most once per frame.
  */
 import type { FileInfoJson } from './api.js'
+import { MERGED } from './file-tabs.js'
 import type { RuleSet } from './highlight-rules.js'
 import type { HistoryView } from './history-view.js'
 import { pageTitle } from './match-step.js'
@@ -49,7 +50,8 @@ export function drawChrome(app: DrawHost, view: ViewChrome, s: DrawState): void 
     unseen: s.unseen,
     arrived: app.history.active ? app.history.arrived : undefined,
     filterError: s.filterError,
-    atStart: app.scrollback.atStart,
+    // The merged view starts at the merge point, which is not the start of any file.
+    atStart: app.scrollback.atStart && app.file !== MERGED,
     size: info?.size,
   })
 }

@@ -12,7 +12,7 @@ import { buildView, clearView, loadSkippedRange } from './app-view.js'
 import type { Commands } from './commands.js'
 import { Connection, type ConnHandlers, type Stream, type StreamFactory } from './connection.js'
 import type { Feed } from './feed.js'
-import { FileTabs } from './file-tabs.js'
+import { FileTabs, MERGED } from './file-tabs.js'
 import { refreshFiles, selectFile, startPage, switchFile } from './file-switch.js'
 import type { FilterBar } from './filter-bar.js'
 import { FrameLoop, type FrameTask } from './frame-loop.js'
@@ -125,7 +125,8 @@ export class App implements Commands {
   }
 
   permalinkOf(e: Entry): string | undefined {
-    return this.address.permalink(this.file, e)
+    // A merged line's cursor is the merged view's, not a place in one file: no permalink.
+    return this.file === MERGED ? undefined : this.address.permalink(this.file, e)
   }
 
   /** What tests and the browser benchmark read (`window.taillight.stats()`): see page-stats.ts. */

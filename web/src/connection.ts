@@ -7,6 +7,7 @@
 import type { InitEvent, SkippedEvent } from '../../src/core/protocol.js'
 import type { Api } from './api.js'
 import type { EventSourceLike } from './fetch-event-source.js'
+import { tagLines } from './file-tag.js'
 
 export type ConnState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'stopped'
 
@@ -125,8 +126,11 @@ export class Connection implements Stream {
         if (id) this.cursor = id
       })
     on('init', (d, id) => this.h.init(initEvent(d, id), id))
-    on('update', (d, id) => this.h.update(lines(d), id))
+    // The merged view's updates say which file each line is from (file-tag.ts).
+    on('update', (d, id) => this.h.update(d.files ? tagLines(lines(d), d.files) : lines(d), id))
     on('skipped', (d, id) => {
+      // One file's skip in the merged view: its range is that file's, shown as its gap.
+      if (typeof d.file === 'string') return this.h.notice('skipped', d, id)
       const ev = skippedEvent(d, id)
       if (ev) this.h.skipped(ev, id)
     })

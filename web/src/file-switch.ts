@@ -6,7 +6,7 @@
 import { backendText, type Api, type FileInfoJson } from './api.js'
 import type { ConnHandlers, Stream, StreamFactory } from './connection.js'
 import { el } from './dom.js'
-import { FileTabs } from './file-tabs.js'
+import { FileTabs, MERGED } from './file-tabs.js'
 import type { FrameTask } from './frame-loop.js'
 import type { HistoryView } from './history-view.js'
 import type { PageAddress } from './page-address.js'
@@ -47,7 +47,9 @@ export async function startPage(app: SwitchHost): Promise<void> {
   const asked = new URLSearchParams(location.search).get('file') ?? undefined
   const link = parsePermalink(location.hash)
   const id = link?.file ?? asked
-  selectFile(app, app.files.some((f) => f.id === id) ? id : app.files[0]?.id)
+  const known =
+    app.files.some((f) => f.id === id) || (id === MERGED && FileTabs.canMerge(app.files))
+  selectFile(app, known ? id : app.files[0]?.id)
   if (link) await app.openAt(link)
   else app.conn?.start()
 }
@@ -83,7 +85,8 @@ export function refreshFiles(app: SwitchHost): void {
       const files = FileTabs.distinct(all)
       app.files = files
       const active = files.find((f) => f.id === app.file)
-      if (!active && files[0]) return switchFile(app, files[0].id)
+      const merged = app.file === MERGED && FileTabs.canMerge(files)
+      if (!active && !merged && files[0]) return switchFile(app, files[0].id)
       app.tabs.render(files, app.file)
       app.status.backend(backendText(active))
       app.chrome.schedule()

@@ -4,6 +4,7 @@
  */
 import { paletteColor, parseAnsi, stripAnsi, type Color, type Style } from './ansi.js'
 import { h } from './dom.js'
+import { parseTag, tagColour } from './file-tag.js'
 import { looksLikeJson } from './json-line.js'
 import type { HlRange } from './highlight-rules.js'
 import { segment } from './segments.js'
@@ -13,6 +14,8 @@ import type { Entry } from './store.js'
 export interface RowParts {
   link: HTMLAnchorElement
   json: HTMLButtonElement
+  /** The merged view's file label (hidden on other rows). */
+  tag: HTMLElement
   text: HTMLElement
   /** The "load" button of a skipped-range marker (hidden on other rows). */
   load: HTMLButtonElement
@@ -26,12 +29,14 @@ export function rowParts(el: HTMLElement): RowParts {
   const link = h('a', { className: 'link', textContent: '#', title: 'Permalink to this line' })
   const json = h('button', { className: 'json', type: 'button', textContent: '{}' })
   json.title = 'Show as formatted JSON'
+  const tag = h('span', { className: 'file-tag off' })
+  tag.dataset.testid = 'file-tag'
   const text = h('span')
   const load = h('button', { className: 'load off', type: 'button', textContent: 'load' })
   load.dataset.testid = 'skipped-load'
   load.title = 'Load the skipped lines from the server'
-  el.replaceChildren(link, json, text, load)
-  p = { link, json, text, load }
+  el.replaceChildren(link, json, tag, text, load)
+  p = { link, json, tag, text, load }
   parts.set(el, p)
   return p
 }
@@ -52,7 +57,11 @@ export function fillRow(
   hl: (plain: string) => readonly HlRange[] = () => []
 ): void {
   const p = rowParts(el)
-  const plain = stripAnsi(e.text)
+  // A merged view's line starts with its file's tag (file-tag.ts): a label, not text.
+  const tagged = e.marker ? undefined : parseTag(e.text)
+  const raw = tagged ? tagged.rest : e.text
+  showTag(p.tag, tagged?.file)
+  const plain = stripAnsi(raw)
   // The record's level (records.ts): a stack trace's lines take their error line's colour.
   const level = e.marker ? undefined : e.level
   el.className = e.marker
@@ -68,11 +77,11 @@ export function fillRow(
   if (href !== undefined) p.link.href = href
   p.json.classList.toggle('off', e.marker === true || !looksLikeJson(plain))
   const rules = e.marker ? [] : hl(plain)
-  if (plain === e.text && ranges.length === 0 && rules.length === 0) {
-    p.text.textContent = e.text
+  if (plain === raw && ranges.length === 0 && rules.length === 0) {
+    p.text.textContent = raw
     return
   }
-  const nodes = segment(parseAnsi(e.text), ranges, rules).map((s) => {
+  const nodes = segment(parseAnsi(raw), ranges, rules).map((s) => {
     const node = document.createElement(s.mark ? 'mark' : 'span')
     node.textContent = s.text
     applyStyle(node, s.style)
@@ -80,6 +89,16 @@ export function fillRow(
     return node
   })
   p.text.replaceChildren(...nodes)
+}
+
+function showTag(tag: HTMLElement, file: string | undefined): void {
+  if (file === undefined) {
+    if (!tag.classList.contains('off')) tag.className = 'file-tag off'
+    return
+  }
+  tag.className = `file-tag ftag-${tagColour(file)}`
+  if (tag.textContent !== file) tag.textContent = file
+  tag.title = file
 }
 
 function applyStyle(node: HTMLElement, s: Style): void {

@@ -6,6 +6,7 @@
 import type { StateEvent } from '../../src/core/protocol.js'
 import type { ConnHandlers, ConnStatus } from './connection.js'
 import type { Feed } from './feed.js'
+import { MERGED } from './file-tabs.js'
 import type { FrameTask } from './frame-loop.js'
 import type { HistoryView } from './history-view.js'
 import type { Ingest } from './ingest.js'
@@ -29,6 +30,8 @@ export interface StreamHost {
   readonly chrome: FrameTask
   /** A gap marker shown above the next init (a reset, a dead permalink). */
   resetReason: string | undefined
+  /** The file shown; MERGED for the merged view. */
+  readonly file: string | undefined
   clearView(): void
   changed(repaint?: boolean): void
   refreshFiles(): void
@@ -37,7 +40,9 @@ export interface StreamHost {
 export function streamHandlers(app: StreamHost): ConnHandlers {
   return {
     init: (ev, cursor) => {
-      if (!app.history.active) onInit(app, ev.lines, cursor, ev.first)
+      if (app.history.active) return
+      if (app.file === MERGED) onMergedInit(app)
+      else onInit(app, ev.lines, cursor, ev.first)
     },
     update: (lines, cursor) => {
       app.lineSize.observe(lines)
@@ -52,10 +57,16 @@ export function streamHandlers(app: StreamHost): ConnHandlers {
     },
     skipped: (ev, cursor) => {
       if (app.history.active) return
+      if (app.file === MERGED) return fileNotice(app, 'skipped', { ...ev }, cursor)
       app.feed.notice('skipped', { ...ev }, cursor)
       if (app.feed.paused) app.chrome.schedule()
     },
     notice: (type, data, id) => {
+      // The merged view's gap events name their file: a marker row, never the view's state.
+      if (typeof data.file === 'string' && app.file === MERGED) {
+        if (app.history.active || (type === 'state' && data.state === 'following')) return
+        return fileNotice(app, type, data, id)
+      }
       if (type === 'state') return app.status.fileState(stateEvent(data))
       if (app.history.active) return
       if (type === 'reset') app.resetReason = noticeText(type, data)
@@ -75,6 +86,35 @@ function stateEvent(d: Record<string, unknown>): StateEvent | undefined {
   if (state !== 'missing' && state !== 'error' && state !== 'following') return undefined
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
   return { state, path: str(d.path) ?? '', code: str(d.code), message: str(d.message) }
+}
+
+/** One file's gap in the merged view: a marker row naming it, in its place among the lines. */
+function fileNotice(app: StreamHost, type: string, d: Record<string, unknown>, id?: string) {
+  const text =
+    type === 'skipped'
+      ? `${Number(d.bytes).toLocaleString('en-US')} bytes skipped here: open the file's tab to read them`
+      : type === 'state'
+        ? `${String(d.state)}${d.code ? ` (${String(d.code)})` : ''}: ${String(d.message ?? d.path ?? '')}`
+        : noticeText(type, d)
+  // A notice type that is its own text (notices.ts's fallback): rides the feed like any gap.
+  app.feed.notice(`${String(d.file)}: ${text}`, {}, id)
+  if (app.feed.paused) app.chrome.schedule()
+}
+
+/**
+ * The merged view starts at the merge point: its lines come as updates right after, and older
+ * lines are each file's own (its tab's scrollback), which this view says rather than loads.
+ */
+function onMergedInit(app: StreamHost) {
+  app.clearView()
+  if (app.resetReason) app.store.marker(app.resetReason)
+  app.resetReason = undefined
+  app.store.marker("All files, merged by time from here on: older lines are in each file's tab")
+  app.feed.reset(undefined)
+  app.ingest.reset(undefined)
+  app.scrollback.fromStart(undefined, true)
+  app.list.scrollToBottom()
+  app.changed(true)
 }
 
 function onInit(app: StreamHost, lines: string[], cursor: string | undefined, first?: string) {
