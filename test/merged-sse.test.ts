@@ -68,28 +68,28 @@ describe('GET /events?file=* (merged view)', () => {
     const t = setup([a, b])
     const first = readBody(await t.app.request('/events?file=*'))
     await first.events(1)
-    // Stamps of now: the merge holds a's last line for b (live, nothing queued) up to its hold.
+    // Stamps of now. a's three lines come in one event; b's two let a0 b1 a2 b3 go at once,
+    // and a4 waits (held) for b's next line: that frame ends inside a's event.
     const now = Date.now()
-    b.append(`${stamp(now + 1)} b1\n`)
+    b.append(`${stamp(now + 1)} b1\n${stamp(now + 3)} b3\n`)
     a.append(`${stamp(now)} a0\n${stamp(now + 2)} a2\n${stamp(now + 4)} a4\n`)
-    await until(() => merged(first.parser.events).length >= 3, 3000, 'three lines')
-    const got = merged(first.parser.events)
-    const cursor = first.parser.lastId
+    await until(() => merged(first.parser.events).length >= 4, 3000, 'four lines')
+    const frame = first.parser.events.find((e) => e.event === 'update' && e.data.includes('b3'))
+    const cursor = frame?.lastId ?? ''
+    const got = merged(first.parser.events.slice(0, first.parser.events.indexOf(frame!) + 1))
     await first.cancel()
-    // Taken before a4 went: a's part is "its event cursor plus k lines".
-    const pos = parseMergedCursor(cursor)
-    expect(pos).not.toBeNull()
-    const sentA = got.filter((g) => g.file === 'a').length
-    if (sentA < 3) expect(pos?.get('a')?.k).toBe(sentA)
+    expect(got.map((g) => g.line.split(' ')[1])).toEqual(['a0', 'b1', 'a2', 'b3'])
+    // a's part is "its event's cursor plus the two lines of it sent".
+    expect(parseMergedCursor(cursor)?.get('a')?.k).toBe(2)
     b.append(`${stamp(now + 5)} b5\n`)
     a.append(`${stamp(now + 6)} a6\n`)
     const res = await t.app.request('/events?file=*', { headers: { 'last-event-id': cursor } })
     const second = readBody(res)
-    const total = 6
+    const total = 7
     await until(() => got.length + merged(second.parser.events).length >= total, 5000, 'rest')
     expect(second.parser.events.some((e) => e.event === 'init' || e.event === 'reset')).toBe(false)
     const all = got.concat(merged(second.parser.events)).map((g) => g.line.split(' ')[1])
-    expect(all).toEqual(['a0', 'b1', 'a2', 'a4', 'b5', 'a6'])
+    expect(all).toEqual(['a0', 'b1', 'a2', 'b3', 'a4', 'b5', 'a6'])
     await second.cancel()
   })
 
