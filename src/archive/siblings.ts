@@ -4,8 +4,9 @@
  * earlier is older). One readdir and one stat per sibling, so discovery costs the same whatever
  * the files hold.
  *
- * `.zst` siblings are left out: node:zlib of Node 20 has no zstd, and random access into one
- * would need the decoder's state at block boundaries, which no Node zstd decoder exposes.
+ * `.zst` siblings are left out: node:zlib of Node 20 has no zstd, the npm decoders are one-shot
+ * (zstddec, wasm) or an early pure-JS 0.1 (fzstd), and random access would need checkpoints
+ * holding zstd's window (megabytes each, where gzip's is 32 KiB).
  */
 import { readdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
