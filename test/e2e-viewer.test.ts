@@ -371,6 +371,32 @@ describe.skipIf(!enabled)(`viewer in Chromium (server: ${serverKind()})`, () => 
     await page.screenshot({ path: `${shots}viewer-filter-dark.png` })
   })
 
+  it('takes a screenshot of the merged view of three files', async () => {
+    const api = p.logFile(dir, 'api.log', sampleLog())
+    const db = p.logFile(dir, 'db.log', [
+      '2025-06-01T09:14:02.300Z LOG  database system is ready to accept connections',
+      '2025-06-01T09:14:03.100Z LOG  checkpoint starting: time',
+      '2025-06-01T09:14:04.030Z LOG  duration: 411.902 ms  statement: SELECT * FROM orders WHERE customer_id = $1',
+      '2025-06-01T09:14:05.500Z ERROR  deadlock detected',
+      '2025-06-01T09:14:05.501Z DETAIL  Process 4121 waits for ShareLock on transaction 9912',
+      '2025-06-01T09:14:07.250Z LOG  checkpoint complete: wrote 214 buffers (1.3%)',
+    ])
+    const worker = p.logFile(dir, 'worker.log', [
+      '2025-06-01T09:14:02.700Z INFO  worker 1 started, queue=emails',
+      '2025-06-01T09:14:03.600Z INFO  sent receipt for order 1042',
+      '2025-06-01T09:14:05.100Z WARN  retrying job 77 (attempt 2/5): SMTP 421',
+      '2025-06-01T09:14:06.400Z INFO  job 77 done in 1.3s',
+    ])
+    const page = await open((await serve([api, db, worker])).url + '?file=*&lines=100')
+    await page.setViewportSize({ width: 1280, height: 640 })
+    await p.waitLines(page, (l) => l.some((x) => x.includes('job 77 done')))
+    await p.waitStatus(page, /^live/)
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.waitForTimeout(400)
+    const shots = fileURLToPath(new URL('../docs/screenshots/', import.meta.url))
+    await page.screenshot({ path: `${shots}viewer-merged.png` })
+  })
+
   async function startServerOnPort(files: string[], port: number): Promise<RunningServer> {
     // The old socket is gone after SIGKILL; retry briefly in case the port is still settling.
     for (let i = 0; ; i++) {
