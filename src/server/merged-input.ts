@@ -22,7 +22,7 @@ export interface MergedHost {
   readonly lagging: boolean
   readonly outer: SseSink
   readonly o: { lowWaterBytes: number; now(): number }
-  pump(): void
+  received(): void
   idle(): void
   dropped(data: Record<string, unknown>): void
   inputEnded(): void
@@ -92,7 +92,7 @@ export class MergedInput {
   #write(bytes: Uint8Array): boolean {
     if (this.done || this.host.closed) return false
     for (const ev of this.#reader.read(bytes)) this.#event(ev.name, ev.data, ev.id)
-    this.host.pump()
+    this.host.received()
     const room = !this.host.lagging && this.queue.bytesOf(this.index) <= this.host.o.lowWaterBytes
     if (!room) this.#wantsDrain = true
     return room

@@ -39,6 +39,11 @@ export interface MergedOptions extends MergeOptions {
 
 /** Frames written per turn before yielding, so one client's burst never holds the loop long. */
 const FRAMES_PER_TURN = 8
+/**
+ * Files' flushes within this many ms go out as one frame: each hub flushes on its own turn,
+ * and a frame per flush per file would cost the client (and us) an event each.
+ */
+const COALESCE_MS = 10
 
 export class MergedStream {
   readonly #queue: MergeQueue
@@ -48,6 +53,7 @@ export class MergedStream {
   #lagging = false
   #closed = false
   #timer: ReturnType<typeof setTimeout> | null = null
+  #soon: ReturnType<typeof setTimeout> | null = null
   #lastWrite = 0
 
   constructor(
@@ -108,6 +114,15 @@ export class MergedStream {
     else this.pump()
   }
 
+  /** A file's stream wrote: send soon, together with what the other files write meanwhile. */
+  received(): void {
+    if (this.#soon || this.#closed) return
+    this.#soon = setTimeout(() => {
+      this.#soon = null
+      this.pump()
+    }, COALESCE_MS)
+  }
+
   /** Sends what the merge lets go now, while the client has room. */
   pump(): void {
     if (this.#closed) return
@@ -143,7 +158,8 @@ export class MergedStream {
     if (this.#closed) return
     this.#closed = true
     if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
+    if (this.#soon) clearTimeout(this.#soon)
+    this.#timer = this.#soon = null
     for (const input of this.#inputs ?? []) input.close()
     this.outer.close()
   }
