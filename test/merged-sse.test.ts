@@ -4,7 +4,7 @@ import { parseMergedCursor } from '../src/core/merged-cursor.js'
 import { jwtVerifier } from '../src/server/jwt-auth.js'
 import { FakeSource } from './helpers/fake-source.js'
 import { startJwks } from './helpers/jwks.js'
-import { readBody, until, type SseEvent } from './helpers/sse.js'
+import { readBody, SseParser, until, within, type SseEvent } from './helpers/sse.js'
 
 let apps: Taillight[] = []
 afterEach(() => {
@@ -139,5 +139,57 @@ describe('GET /events?file=* (merged view)', () => {
     } finally {
       jwks.close()
     }
+  })
+  it('a merged client that never reads is dropped like a single-file one; its files let it go', async () => {
+    const a = new FakeSource('a')
+    const b = new FakeSource('b')
+    const t = setup([a, b], { broadcaster: { drainTimeoutMs: 200 } })
+    const slow = await t.app.request('/events?file=*')
+    void slow
+    await until(() => t.clients() === 2, 2000, 'both files joined')
+    const big = 'y'.repeat(100 * 1024)
+    for (let i = 0; i < 20; i++) a.append(`${stamp(Date.now())} ${big}\n`)
+    await until(() => t.clients() === 0, 5000, 'slow merged client dropped')
+    expect(t.metrics.dropped.drain + t.metrics.dropped.queue).toBeGreaterThanOrEqual(1)
+  })
+
+  it('with ?skip= a merged client that falls behind gets a skipped event naming the file', async () => {
+    const a = new FakeSource('a')
+    const b = new FakeSource('b')
+    const t = setup([a, b], { broadcaster: { skipSettleMs: 100 } })
+    const res = await t.app.request('/events?file=*&skip=65536')
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+    await until(() => t.clients() === 2, 2000, 'both files joined')
+    // Not read while 4 MB are written to a: the socket backs up, a's stream skips ahead.
+    const now = stamp(Date.now())
+    let burst = ''
+    for (let i = 0; i < 4000; i++) burst += `${now} a ${i} ${'x'.repeat(1000)}\n`
+    a.append(burst + `${now} a last\n`)
+    const parser = new SseParser()
+    // One read in flight at a time: a read left pending by a timeout takes the next chunk.
+    let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined
+    const readUntil = async (ok: () => boolean, ms: number) => {
+      const deadline = Date.now() + ms
+      while (!ok() && Date.now() < deadline) {
+        pending ??= reader.read()
+        const r = await within(deadline - Date.now(), pending, 'a chunk').catch(() => null)
+        if (!r) continue
+        pending = undefined
+        if (r.done) break
+        parser.feed(r.value)
+      }
+    }
+    // The skip reaches the head: from then on what is written arrives, right away.
+    await readUntil(() => parser.events.some((e) => e.event === 'skipped'), 5000)
+    await readUntil(() => false, 1000)
+    a.append(`${stamp(Date.now())} a after\n`)
+    await readUntil(() => parser.events.some((e) => e.data.includes('a after')), 5000)
+    await reader.cancel()
+    const skipped = parser.events.filter((e) => e.event === 'skipped')
+    expect(skipped.length).toBeGreaterThanOrEqual(1)
+    expect(JSON.parse(skipped[0]!.data)).toMatchObject({ file: 'a' })
+    expect(parser.events.some((e) => e.event === 'dropped')).toBe(false)
+    expect(merged(parser.events).length).toBeLessThan(4001)
+    expect(merged(parser.events).at(-1)?.line).toMatch(/ a after$/)
   })
 })
