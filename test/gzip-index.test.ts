@@ -8,7 +8,8 @@ import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { buildGzIndex, inflateStats, readGz } from '../src/archive/gzip-index.js'
+import { inflateStats, readGz } from '../src/archive/gzip-index.js'
+import { buildGzIndex, GzIndexer } from '../src/archive/gzip-indexer.js'
 import { useTempDir } from './helpers/fs.js'
 
 const tmp = useTempDir()
@@ -83,6 +84,29 @@ describe('gzip checkpoint index', () => {
     const { index } = await indexOf(gzipSync(plain), 1024)
     expect(index.points.length).toBeLessThanOrEqual(256)
     expect(index.bytes).toBeLessThanOrEqual(256 * (32 * 1024 + 64))
+  })
+
+  it('built in steps of a budget: the same index, each step inflating about its budget', async () => {
+    const plain = logText(30_000, 6)
+    const { fh, path, index } = await indexOf(gzipSync(plain), 64 * 1024)
+    const ix = new GzIndexer(path, 64 * 1024)
+    const budget = 100 * 1024
+    let steps = 0
+    for (;;) {
+      const at = inflateStats.inflated
+      const r = await ix.step(fh, budget)
+      expect(inflateStats.inflated - at).toBeLessThanOrEqual(budget + 256 * 1024)
+      steps++
+      if (r) {
+        expect(r.size).toBe(index.size)
+        expect(r.points.map((p) => [p.out, p.in, p.bits])).toEqual(
+          index.points.map((p) => [p.out, p.in, p.bits])
+        )
+        break
+      }
+      expect(ix.indexed).toBeLessThanOrEqual(plain.length)
+    }
+    expect(steps).toBeGreaterThan(plain.length / (budget + 256 * 1024))
   })
 
   it('not gzip data: an error with a code and the path', async () => {

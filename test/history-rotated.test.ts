@@ -10,8 +10,8 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { LinesJson, SearchJson } from '../src/core/protocol.js'
 import { inflateStats } from '../src/archive/gzip-index.js'
-import { createFileSource } from '../src/follow/file-source.js'
-import { createApp, type Taillight } from '../src/server/app.js'
+import { createFileSource, type FileSourceOptions } from '../src/follow/file-source.js'
+import { createApp, type AppDeps, type Taillight } from '../src/server/app.js'
 import { useTempDir, waitFor } from './helpers/fs.js'
 
 const tmp = useTempDir()
@@ -41,12 +41,13 @@ function chain(dir: string) {
   return files
 }
 
-async function serve(history?: number) {
+async function serve(history?: number, more: Partial<AppDeps> & FileSourceOptions = {}) {
   const path = join(tmp.dir, 'app.log')
+  const { search, ...opts } = more
   const src = tmp.track(
-    await createFileSource('app', path, history === undefined ? {} : { history })
+    await createFileSource('app', path, history === undefined ? opts : { ...opts, history })
   )
-  const t = createApp({ sources: [src], version: 't' })
+  const t = createApp({ sources: [src], version: 't', ...(search && { search }) })
   tmp.track({ close: async () => t.close() })
   return { t, src, path }
 }
@@ -78,7 +79,10 @@ async function scrollAll(t: Taillight, limit: number) {
 /** What zcat/cat print for the chain, oldest first, as lines. */
 function catChain(dir: string, names: string[]): string[] {
   const script = names.map((n) => (n.endsWith('.gz') ? `zcat '${n}'` : `cat '${n}'`)).join('; ')
-  const out = execFileSync('sh', ['-c', script], { cwd: dir }).toString('utf8')
+  const out = execFileSync('sh', ['-c', script], {
+    cwd: dir,
+    maxBuffer: 256 * 1024 * 1024,
+  }).toString('utf8')
   return out.split('\n').slice(0, -1)
 }
 
@@ -304,5 +308,71 @@ describe('the rotated past', () => {
     // Every page inflates a few checkpoint spans, never the whole file again.
     for (const c of costs) expect(c).toBeLessThan(plain.length / 4)
     expect(costs.reduce((a, b) => a + b, 0)).toBeLessThan(plain.length)
+  })
+
+  it('a large .gz is indexed a step per request: scrollback and search say so and go on', async () => {
+    let x = 3
+    const rnd = () => (x = (x * 1103515245 + 12345) >>> 0).toString(36)
+    const big = Array.from({ length: 60_000 }, (_, i) => `gz line ${i} ${rnd()} ${rnd()}`)
+    const plain = Buffer.from(text(big))
+    writeFileSync(join(tmp.dir, 'app.log.1.gz'), gzipSync(plain))
+    writeFileSync(join(tmp.dir, 'app.log'), text(lines('now', 10)))
+    const step = 256 * 1024
+    const { t } = await serve(undefined, {
+      indexStepBytes: step,
+      search: { ms: 1, bytes: 2 ** 40 },
+    })
+    const got: string[] = []
+    let before: string | undefined
+    let indexing = 0
+    for (let i = 0; i < 200; i++) {
+      const at = inflateStats.inflated
+      const p: LinesJson = await get<LinesJson>(
+        t,
+        `/api/lines?limit=10000${before ? `&before=${before}` : ''}`
+      )
+      if (p.indexing) {
+        indexing++
+        expect(p.indexing.source).toBe('app.log.1.gz')
+        expect(p.more).toBe(true)
+        // One step of indexing (and its last inflate call), not the archive.
+        expect(inflateStats.inflated - at).toBeLessThanOrEqual(step + 256 * 1024)
+      }
+      got.unshift(...p.lines)
+      if (!p.more) break
+      before = p.first
+    }
+    expect(indexing).toBeGreaterThan(plain.length / (2 * step))
+    expect(got).toEqual(catChain(tmp.dir, ['app.log.1.gz', 'app.log']))
+  })
+
+  it('search reaching an unindexed .gz answers time with next, and ends as grep does', async () => {
+    let x = 5
+    const rnd = () => (x = (x * 1103515245 + 12345) >>> 0).toString(36)
+    const big = Array.from(
+      { length: 40_000 },
+      (_, i) => `gz line ${i} ${i % 997 === 0 ? 'NEEDLE' : rnd()}`
+    )
+    writeFileSync(join(tmp.dir, 'app.log.1.gz'), gzipSync(Buffer.from(text(big))))
+    writeFileSync(join(tmp.dir, 'app.log'), text([...lines('now', 10), 'now NEEDLE']))
+    const { t } = await serve(undefined, {
+      indexStepBytes: 128 * 1024,
+      search: { ms: 1, bytes: 2 ** 40 },
+    })
+    const found: { line: string; source: string }[] = []
+    let next: string | null = null
+    let requests = 0
+    for (; requests < 300; requests++) {
+      const p: SearchJson = await get<SearchJson>(
+        t,
+        `/api/search?limit=1000&q=NEEDLE${next ? `&before=${next}` : ''}`
+      )
+      found.push(...p.matches.map((m) => ({ line: m.line, source: m.source ?? 'app.log' })))
+      if (p.done) break
+      expect(p.reason).toBe('time')
+      next = p.next
+    }
+    expect(requests).toBeGreaterThan(3)
+    expect(found).toEqual(grepChain(tmp.dir, ['app.log.1.gz', 'app.log'], 'NEEDLE'))
   })
 })

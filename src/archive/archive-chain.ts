@@ -20,7 +20,9 @@ export class ArchiveChain {
     private readonly path: string,
     private readonly limit: number,
     private readonly maxLineBytes: number,
-    private readonly generation: () => number
+    private readonly generation: () => number,
+    /** Most bytes of a compressed sibling one open() call indexes (tests make it small). */
+    private readonly indexStepBytes = Number.MAX_SAFE_INTEGER
   ) {}
 
   /** The siblings, newest first (at most `limit`). */
@@ -47,7 +49,8 @@ export class ArchiveChain {
     const byId = new Map<string, ArchiveEntry>()
     this.entries = found.map((s) => {
       const old = this.byId.get(s.id)
-      const e = old && old.name === s.name ? old : archiveEntry(s, this.maxLineBytes)
+      const e =
+        old && old.name === s.name ? old : archiveEntry(s, this.maxLineBytes, this.indexStepBytes)
       byId.set(s.id, e)
       return e
     })

@@ -11,9 +11,9 @@ import {
   formatArchiveCursor,
   parseArchiveCursor,
 } from '../core/cursor.js'
-import type { ArchiveEntry, ArchiveRun, Stale } from '../core/log-source.js'
+import type { ArchiveEntry, ArchiveRun, Indexing, Stale } from '../core/log-source.js'
 import { ArchiveError } from './archive-error.js'
-import { buildGzIndex, readGz, spanAround, type GzIndex } from './gzip-index.js'
+import { readGz, spanAround, type GzIndex } from './gzip-index.js'
 import { gzIndexes, type IndexCache } from './index-cache.js'
 import { identityOf, type Sibling } from './siblings.js'
 
@@ -39,17 +39,21 @@ function keep(id: string, span: { from: number; buf: Uint8Array }): void {
 
 const stale = (reason: Stale['reason']): Stale => ({ stale: true, reason })
 
-export function archiveEntry(s: Sibling, maxLineBytes: number, cache: IndexCache = gzIndexes) {
-  let opened: Promise<ArchiveRun | Stale> | undefined
+export function archiveEntry(
+  s: Sibling,
+  maxLineBytes: number,
+  stepCap = Number.MAX_SAFE_INTEGER,
+  cache: IndexCache = gzIndexes
+) {
+  let opened: ArchiveRun | undefined
   const entry: ArchiveEntry = {
     name: s.name,
     id: s.id,
-    open: () => {
-      opened ??= openRun(s, maxLineBytes, cache).then((r) => {
-        if ('stale' in r) opened = undefined
-        return r
-      })
-      return opened
+    open: async (budget = Number.MAX_SAFE_INTEGER) => {
+      if (opened) return opened
+      const r = await openRun(s, maxLineBytes, cache, Math.min(budget, stepCap))
+      if (!('stale' in r) && !('indexing' in r)) opened = r
+      return r
     },
   }
   return entry
@@ -74,12 +78,15 @@ async function withFile<T>(s: Sibling, fn: (fh: FileHandle) => Promise<T>): Prom
 async function openRun(
   s: Sibling,
   maxLineBytes: number,
-  cache: IndexCache
-): Promise<ArchiveRun | Stale> {
+  cache: IndexCache,
+  budget: number
+): Promise<ArchiveRun | Stale | Indexing> {
   let index: GzIndex | null = null
   if (s.gz) {
-    index = await withFile(s, (fh) => cache.get(s.id, () => buildGzIndex(fh, s.path)))
-    if (!index) return stale('gone')
+    const r = await withFile(s, (fh) => cache.step(s.id, s.path, fh, budget))
+    if (!r) return stale('gone')
+    if ('indexing' in r) return { indexing: true, name: s.name, indexed: r.indexed }
+    index = r
   }
   const gz = index
   const size = gz ? gz.size : s.size

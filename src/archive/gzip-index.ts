@@ -8,25 +8,24 @@
  * a maintained pure-JS port of zlib that does (Z_BLOCK, data_type, the inflate state).
  * Memory is bounded: at most MAX_POINTS checkpoints (the spacing doubles when a file needs
  * more), so an index holds at most MAX_POINTS * 32 KiB whatever the file's size; a read
- * inflates at most one spacing plus the bytes asked for.
+ * inflates at most one spacing plus the bytes asked for. The index is built by
+ * gzip-indexer.ts, a budget of bytes per step.
  */
 import type { FileHandle } from 'node:fs/promises'
 import {
-  Z_BLOCK,
   Z_NO_FLUSH,
   Z_OK,
   Z_STREAM_END,
   ZStream,
   zlibInflate,
   zlibInflateInit2,
-  zlibInflateReset,
   zlibInflateSetDictionary,
 } from 'pako'
 import { ArchiveError } from './archive-error.js'
 
-const WINDOW = 32 * 1024
-const IN_CHUNK = 256 * 1024
-const OUT_CHUNK = 256 * 1024
+export const WINDOW = 32 * 1024
+export const IN_CHUNK = 256 * 1024
+export const OUT_CHUNK = 256 * 1024
 export const MAX_POINTS = 256
 /** Default spacing of checkpoints in uncompressed bytes (it doubles for large files). */
 export const DEFAULT_SPAN = 1024 * 1024
@@ -50,98 +49,6 @@ export interface GzIndex {
 
 /** Uncompressed bytes produced so far by this process (tests assert reads stay bounded). */
 export const inflateStats = { inflated: 0 }
-
-const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
-
-/** One pass over the file: its uncompressed size and a checkpoint every `span` bytes or so. */
-export async function buildGzIndex(
-  fh: FileHandle,
-  path: string,
-  span = DEFAULT_SPAN
-): Promise<GzIndex> {
-  const strm = new ZStream()
-  zlibInflateInit2(strm, 47)
-  const out = new Uint8Array(OUT_CHUNK)
-  const win = new Uint8Array(WINDOW)
-  let winLen = 0
-  const points: Checkpoint[] = []
-  let filePos = 0
-  let totin = 0
-  let totout = 0
-  let prevByte = 0
-  let ended = false
-  let eof = false
-  strm.avail_in = 0
-  for (;;) {
-    if (strm.avail_in === 0) {
-      if (strm.next_in > 0) prevByte = strm.input[strm.next_in - 1] as number
-      const chunk = Buffer.allocUnsafe(IN_CHUNK)
-      const { bytesRead } = await fh.read(chunk, 0, IN_CHUNK, filePos)
-      if (bytesRead === 0) eof = true
-      else {
-        filePos += bytesRead
-        strm.input = chunk.subarray(0, bytesRead)
-        strm.next_in = 0
-        strm.avail_in = bytesRead
-        await yieldTurn()
-      }
-    }
-    if (eof) {
-      if (!ended) throw new ArchiveError('bad_archive', 'gzip data ends early', path)
-      break
-    }
-    if (ended) {
-      // Another gzip member follows (concatenated files): go on with its header.
-      zlibInflateReset(strm)
-      ended = false
-    }
-    strm.output = out
-    strm.next_out = 0
-    strm.avail_out = out.length
-    const inBefore = strm.avail_in
-    const ret = zlibInflate(strm, Z_BLOCK)
-    const produced = strm.next_out
-    const consumed = inBefore - strm.avail_in
-    totin += consumed
-    totout += produced
-    inflateStats.inflated += produced
-    winLen = slide(win, winLen, out, produced)
-    if (ret === Z_STREAM_END) ended = true
-    else if (ret !== Z_OK && !(produced === 0 && consumed === 0 && strm.avail_in === 0))
-      throw new ArchiveError('bad_archive', `not valid gzip data (${strm.msg || ret})`, path)
-    const boundary = (strm.data_type & 128) !== 0 && (strm.data_type & 64) === 0
-    const last = points[points.length - 1]
-    if (!ended && boundary && (!last || totout - last.out >= span)) {
-      const prev = strm.next_in > 0 ? (strm.input[strm.next_in - 1] as number) : prevByte
-      const window = win.slice(WINDOW - winLen)
-      points.push({ out: totout, in: totin, bits: strm.data_type & 7, prev, window })
-      if (points.length > MAX_POINTS) {
-        span *= 2
-        thin(points)
-      }
-    }
-  }
-  const bytes = points.reduce((n, p) => n + p.window.length + 64, 0)
-  return { size: totout, points, bytes }
-}
-
-/** Keeps the window's last WINDOW bytes of output; returns how many it holds. */
-function slide(win: Uint8Array, len: number, out: Uint8Array, n: number): number {
-  if (n >= WINDOW) {
-    win.set(out.subarray(n - WINDOW, n))
-    return WINDOW
-  }
-  win.copyWithin(0, n)
-  win.set(out.subarray(0, n), WINDOW - n)
-  return Math.min(WINDOW, len + n)
-}
-
-/** Drops every other checkpoint but the first (the spacing has doubled). */
-function thin(points: Checkpoint[]): void {
-  let j = 1
-  for (let i = 2; i < points.length; i += 2) points[j++] = points[i] as Checkpoint
-  points.length = j
-}
 
 /** Uncompressed bytes [pos, pos + len) (fewer at the end), inflated from the nearest checkpoint. */
 export async function readGz(

@@ -1,54 +1,67 @@
 /**
- * @module The gzip checkpoint indexes of this process, by sibling identity: each built once and
- * shared by every request and every client, least recently used dropped past a memory bound.
+ * @module The gzip checkpoint indexes of this process, by sibling identity: each built once (a
+ * budget of bytes per step, over as many requests as it takes) and shared by every request
+ * and every client; least recently used dropped past a memory bound.
  *
  * Keyed by identity (device, inode, size, mtime), a sibling that logrotate renames keeps its
- * index, and one that is replaced gets a new one; a build in progress is shared, not repeated.
+ * index, and one that is replaced gets a new one.
  */
+import type { FileHandle } from 'node:fs/promises'
 import type { GzIndex } from './gzip-index.js'
+import { GzIndexer } from './gzip-indexer.js'
 
 /** Memory all indexes may hold together (an index holds at most 256 * 32 KiB). */
 export const CACHE_BYTES = 32 * 1024 * 1024
+/** Builds paused between steps kept at once (each holds its checkpoints so far, <= 8 MiB). */
+const MAX_BUILDING = 4
+
+export type IndexStep = GzIndex | { indexing: true; indexed: number }
 
 export class IndexCache {
-  private readonly entries = new Map<string, Promise<GzIndex>>()
-  private readonly sizes = new Map<string, number>()
+  private readonly done = new Map<string, GzIndex>()
+  private readonly building = new Map<string, GzIndexer>()
   private total = 0
 
   constructor(private readonly maxBytes = CACHE_BYTES) {}
 
-  get(id: string, build: () => Promise<GzIndex>): Promise<GzIndex> {
-    const hit = this.entries.get(id)
+  /** The index, or how far its build got after one more step of at most `budget` bytes. */
+  async step(id: string, path: string, fh: FileHandle, budget: number): Promise<IndexStep> {
+    const hit = this.done.get(id)
     if (hit) {
       // Most recently used goes last (Map keeps insertion order).
-      this.entries.delete(id)
-      this.entries.set(id, hit)
+      this.done.delete(id)
+      this.done.set(id, hit)
       return hit
     }
-    const p = build().then(
-      (index) => {
-        if (this.entries.get(id) === p) this.account(id, index.bytes)
-        return index
-      },
-      (err: unknown) => {
-        if (this.entries.get(id) === p) this.entries.delete(id)
-        throw err
+    let ix = this.building.get(id)
+    if (!ix) {
+      ix = new GzIndexer(path)
+      this.building.set(id, ix)
+      for (const old of this.building.keys()) {
+        if (this.building.size <= MAX_BUILDING) break
+        this.building.delete(old)
       }
-    )
-    this.entries.set(id, p)
-    return p
+    }
+    let r: GzIndex | null
+    try {
+      r = await ix.step(fh, budget)
+    } catch (err) {
+      this.building.delete(id)
+      throw err
+    }
+    if (!r) return { indexing: true, indexed: ix.indexed }
+    this.building.delete(id)
+    if (!this.done.has(id)) this.account(id, r)
+    return r
   }
 
-  private account(id: string, bytes: number): void {
-    this.sizes.set(id, bytes)
-    this.total += bytes
-    for (const old of this.entries.keys()) {
+  private account(id: string, index: GzIndex): void {
+    this.done.set(id, index)
+    this.total += index.bytes
+    for (const [old, v] of this.done) {
       if (this.total <= this.maxBytes || old === id) break
-      const size = this.sizes.get(old)
-      if (size === undefined) continue
-      this.entries.delete(old)
-      this.sizes.delete(old)
-      this.total -= size
+      this.done.delete(old)
+      this.total -= v.bytes
     }
   }
 }

@@ -80,7 +80,19 @@ export interface ArchiveEntry {
   readonly name: string
   /** Its identity (as in its cursors): a replaced or rewritten sibling has another. */
   readonly id: string
-  open(): Promise<ArchiveRun | Stale>
+  /**
+   * Opens it. A compressed sibling is indexed first, `budget` bytes of it per call at most
+   * (default: all): until that is done, `Indexing` says how far it got.
+   */
+  open(budget?: number): Promise<ArchiveRun | Stale | Indexing>
+}
+
+/** A compressed sibling not indexed yet: call open() again to go on. */
+export interface Indexing {
+  indexing: true
+  name: string
+  /** Uncompressed bytes indexed so far. */
+  indexed: number
 }
 
 /** A sibling's bytes (decompressed), read like the current file's history. */

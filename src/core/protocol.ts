@@ -149,6 +149,11 @@ export interface LinesJson {
    * never spans two files; at a file's start, `first` is where the next older one ends.
    */
   source?: string
+  /**
+   * The next older sibling is compressed and being indexed, a step per request (`bytes` of it
+   * done): `first` stays at this file's start, to ask again.
+   */
+  indexing?: { source: string; bytes: number }
 }
 
 export interface SearchMatchJson {

@@ -31,6 +31,8 @@ export interface FileSourceOptions extends FollowerOptions {
   maxEventBytes?: number
   /** Rotated siblings read by scrollback and search: 0 none, default all found. */
   history?: number
+  /** Most bytes of a compressed sibling indexed per step (the routes' budgets are larger). */
+  indexStepBytes?: number
 }
 
 export async function createFileSource(
@@ -66,7 +68,13 @@ class LocalFileSource implements FileSource {
     const limit = opts.history ?? Infinity
     this.chain =
       limit > 0
-        ? new ArchiveChain(path, limit, this.maxLineBytes, () => follower.position().gen)
+        ? new ArchiveChain(
+            path,
+            limit,
+            this.maxLineBytes,
+            () => follower.position().gen,
+            opts.indexStepBytes
+          )
         : null
   }
 
@@ -77,7 +85,10 @@ class LocalFileSource implements FileSource {
   /** The sibling a cursor points into, opened; Stale when it is gone or not one of ours. */
   private async archiveOf(archive: string): Promise<ArchiveRun | Stale> {
     const e = this.chain ? await this.chain.find(archive) : undefined
-    return e ? e.open() : stale('stale')
+    // A cursor's sibling was indexed when the cursor was made; only an index the cache let go
+    // is built again here, whole.
+    const r = e ? await e.open() : stale('stale')
+    return 'indexing' in r ? stale('stale') : r
   }
 
   info(): ReturnType<LogSource['info']> {

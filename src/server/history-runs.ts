@@ -2,9 +2,26 @@
  * @module Walking a source's history across files: the current file, then its rotated
  * siblings newest to oldest (LogSource.archives). What scrollback and search share: which file
  * a cursor is in, and where the next older file ends.
+ *
+ * Reaching a compressed sibling for the first time indexes it, at most `stepBytes` of it per
+ * step: a request that runs out of steps answers where to ask again (`Indexing`), so no request
+ * inflates a whole archive.
  */
 import { cursorRun } from '../core/cursor.js'
-import type { ArchiveRun, LogSource } from '../core/log-source.js'
+import type { ArchiveRun, Indexing, LogSource } from '../core/log-source.js'
+
+/** Bytes of a compressed sibling one /api/lines request indexes at most (about 0.5 s). */
+export const INDEX_STEP_BYTES = 64 * 1024 * 1024
+
+/** How much indexing a request may do: steps of `stepBytes` while `again()` holds. */
+export interface IndexBudget {
+  stepBytes: number
+  again(): boolean
+}
+
+export const ONE_STEP: IndexBudget = { stepBytes: INDEX_STEP_BYTES, again: () => false }
+
+export const isIndexing = (x: object | null): x is Indexing => x !== null && 'indexing' in x
 
 /** The sibling a cursor points into (by identity), opened; null for the current file. */
 export async function runOf(
@@ -16,7 +33,7 @@ export async function runOf(
   const e = (await source.archives?.())?.find((a) => a.id === id)
   if (!e) return 'gone'
   const run = await e.open()
-  return 'stale' in run ? 'gone' : run
+  return 'stale' in run || 'indexing' in run ? 'gone' : run
 }
 
 /**
@@ -25,13 +42,16 @@ export async function runOf(
  */
 export async function olderRun(
   source: LogSource,
-  run: ArchiveRun | null
-): Promise<ArchiveRun | null> {
+  run: ArchiveRun | null,
+  budget: IndexBudget = ONE_STEP
+): Promise<ArchiveRun | Indexing | null> {
   const list = (await source.archives?.()) ?? []
   let i = run ? list.findIndex((e) => e.id === run.id) + 1 : 0
   if (run && i === 0) return null
   for (; i < list.length; i++) {
-    const r = await (list[i] as (typeof list)[number]).open().catch(() => null)
+    const e = list[i] as (typeof list)[number]
+    let r = await e.open(budget.stepBytes).catch(() => null)
+    while (isIndexing(r) && budget.again()) r = await e.open(budget.stepBytes).catch(() => null)
     if (r && !('stale' in r)) return r
   }
   return null
@@ -40,9 +60,11 @@ export async function olderRun(
 /** The cursor at the end of the next older sibling: where scrollback goes on. */
 export async function olderEnd(
   source: LogSource,
-  run: ArchiveRun | null
-): Promise<{ run: ArchiveRun; cursor: string } | null> {
-  for (let r = await olderRun(source, run); r; r = await olderRun(source, r)) {
+  run: ArchiveRun | null,
+  budget: IndexBudget = ONE_STEP
+): Promise<{ run: ArchiveRun; cursor: string } | Indexing | null> {
+  for (let r = await olderRun(source, run, budget); r; r = await olderRun(source, r, budget)) {
+    if (isIndexing(r)) return r
     const cursor = await r.cursorAt(r.size)
     if (cursor !== null) return { run: r, cursor }
   }
@@ -53,11 +75,16 @@ export async function olderEnd(
  * The cursor at the start of the next newer file after sibling `run`: the sibling rotated
  * after it, or the current file. Null when that is gone (reading forwards stops there).
  */
-export async function newerStart(source: LogSource, run: ArchiveRun): Promise<string | null> {
+export async function newerStart(
+  source: LogSource,
+  run: ArchiveRun
+): Promise<string | Indexing | null> {
   const list = (await source.archives?.()) ?? []
   const i = list.findIndex((e) => e.id === run.id)
   if (i < 0) return null
-  const newer = i > 0 ? await (list[i - 1] as (typeof list)[number]).open() : source.history?.()
+  const newer =
+    i > 0 ? await (list[i - 1] as (typeof list)[number]).open(INDEX_STEP_BYTES) : source.history?.()
   if (!newer || 'stale' in newer) return null
+  if ('indexing' in newer) return newer
   return newer.cursorAt(0)
 }

@@ -11,11 +11,13 @@
  * A response holds the lines of one file. At a file's start, `first` is the end of the next
  * older rotated sibling (and `more` true), so the next request reads on there, named by
  * `source`; a file with nothing before `before` (just rotated, empty) is passed over at once.
+ * While the next older one, compressed, is being indexed (a step per request), `first` stays at
+ * the file's start and `indexing` says how far it got: ask again from there.
  */
-import type { ArchiveRun, LogSource } from '../core/log-source.js'
+import type { ArchiveRun, Indexing, LogSource } from '../core/log-source.js'
 import type { LinesResult } from '../core/types.js'
 import { staleError } from './context.js'
-import { olderEnd, runOf } from './history-runs.js'
+import { isIndexing, olderEnd, runOf } from './history-runs.js'
 import {
   LINES_MAX_BYTES,
   PAGE_BYTES,
@@ -46,9 +48,14 @@ export async function linesBackward(
   const found = await read(() => runOf(source, before), true)
   if (found === 'gone') throw staleError('stale', 'before')
   let run: ArchiveRun | null = found
+  let indexing: Indexing | null = null
   while (at.offset === 0) {
     const older = await read(() => olderEnd(source, run), true)
     if (!older) break
+    if (isIndexing(older)) {
+      indexing = older
+      break
+    }
     run = older.run
     before = older.cursor
     at.offset = older.run.size
@@ -81,13 +88,16 @@ export async function linesBackward(
     end = r.first
     endOffset = startOffset
   }
-  const older = oldest.more ? null : await read(() => olderEnd(source, run), true)
+  const reached = oldest.more || indexing ? null : await read(() => olderEnd(source, run), true)
+  if (isIndexing(reached)) indexing = reached
+  const older = isIndexing(reached) ? null : reached
   const summary: LinesSummary = {
     first: older ? older.cursor : oldest.first,
     last: before,
-    more: oldest.more || older !== null,
-    atStart: !older && (oldest.lines[0]?.offset ?? 0) === 0,
+    more: oldest.more || older !== null || indexing !== null,
+    atStart: !older && !indexing && (oldest.lines[0]?.offset ?? 0) === 0,
     ...(run && { source: run.name }),
+    ...(indexing && { indexing: { source: indexing.name, bytes: indexing.indexed } }),
   }
   // The oldest page was read last and goes first; the others are read again in turn.
   let held: LinesResult | undefined = oldest

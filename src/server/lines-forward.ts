@@ -52,11 +52,13 @@ export async function linesForward(
     firstOffset ??= lines[0]?.offset
     cursor = last
     if (!more || remaining === 0 || budget === 0 || lines.length === 0) {
-      const newer = run && !more ? await read(() => newerStart(source, run), true) : null
+      const found = run && !more ? await read(() => newerStart(source, run), true) : null
+      // The newer file being indexed: ask again from this one's end.
+      const newer = typeof found === 'string' ? found : null
       summary = {
         first: after,
         last: newer ?? last,
-        more: more || newer !== null,
+        more: more || found !== null,
         atStart: (firstOffset ?? 0) === 0,
         ...(run && { source: run.name }),
       }

@@ -2,13 +2,17 @@
  * @module The byte search across a source's history: the file `before` points into, then each
  * older rotated sibling in turn, so `done` comes only after the oldest. One request's budgets
  * (matches, bytes, time) are shared by all the files it reaches; when they run out between two
- * files, `next` is the end of the next one.
+ * files, `next` is the end of the next one. Indexing a compressed sibling reached for the first
+ * time counts against the time budget too (steps of INDEX_STEP); a request that runs out while
+ * indexing answers `next` at the start of the newer file, to go on from there.
  */
+
+const INDEX_STEP = 16 * 1024 * 1024
 import type { ByteRangeReader } from '../core/byte-range.js'
 import type { ArchiveRun, LogSource } from '../core/log-source.js'
 import type { SearchMatchJson } from '../core/protocol.js'
 import type { SearchPlan } from '../history/search-plan.js'
-import { olderRun } from './history-runs.js'
+import { isIndexing, olderRun } from './history-runs.js'
 import type { Read } from './read-pool.js'
 import { searchBytes } from './search-bytes.js'
 import type { Outcome, ScanBudget, Tally } from './search-lines.js'
@@ -38,8 +42,15 @@ export async function* searchChain(
       yield r.value
     }
     if (r.value.reason !== 'start') return r.value
-    const older = await read(() => olderRun(source, run), true)
+    const t0 = Date.now()
+    const again = () => spent.ms + Date.now() - t0 < budget.ms
+    const older = await read(() => olderRun(source, run, { stepBytes: INDEX_STEP, again }), true)
+    spent.ms += Date.now() - t0
     if (!older) return r.value
+    if (isIndexing(older)) {
+      const next = await read(() => reader.cursorAt(0), true)
+      return { next, reason: next === null ? 'stale' : 'time' }
+    }
     reader = run = older
     start = older.size
   }

@@ -3,7 +3,8 @@
  * cursor at its end and how many lines it held, so the first request asks for those lines plus
  * older ones and keeps the older part; after that, each page's `first` is the next `before`.
  * Past the start of the file the server goes on into its rotated siblings (a page's `source`
- * names one): a divider row names each archived file where its lines begin.
+ * names one): a divider row names each archived file where its lines begin. While the server
+ * indexes a compressed one (a step per request, `indexing`), the next page is asked for at once.
  */
 import type { Api } from './api.js'
 import type { LineStore } from './store.js'
@@ -50,6 +51,7 @@ export class Scrollback {
     this.loading = true
     const gen = this.generation
     const seed = this.seed
+    let again = false
     try {
       const page = seed
         ? await this.api.lines(file, seed.cursor, seed.count + PAGE)
@@ -69,6 +71,7 @@ export class Scrollback {
       this.source = page.source
       rows += this.store.prepend(older, seed ? seed.cursor : page.last, seed ? seed.count : 0)
       if (this.atStart) rows += this.store.prependMarker('start of file')
+      again = page.indexing !== undefined && !this.atStart
       this.onLoaded(rows)
     } catch (e) {
       if (gen !== this.generation) return
@@ -77,5 +80,6 @@ export class Scrollback {
     } finally {
       if (gen === this.generation) this.loading = false
     }
+    if (again && gen === this.generation) await this.load(file)
   }
 }
