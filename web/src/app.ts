@@ -107,7 +107,7 @@ export class App implements Commands {
     })
   }
 
-  start = (): Promise<void> => startPage(this)
+  start = (files?: Promise<FileInfoJson[]>): Promise<void> => startPage(this, files)
   switchFile = (id: string): void => switchFile(this, id)
   selectFile = (id: string | undefined): void => selectFile(this, id)
   refreshFiles = (): void => refreshFiles(this)

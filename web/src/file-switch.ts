@@ -37,21 +37,38 @@ export interface SwitchHost {
 
 const FILES_POLL_MS = 5000
 
-export async function startPage(app: SwitchHost): Promise<void> {
+/** `early`: the file list, when the page asked for it before building the viewer. */
+export async function startPage(app: SwitchHost, early?: Promise<FileInfoJson[]>): Promise<void> {
   setInterval(() => refreshFiles(app), FILES_POLL_MS)
-  try {
-    app.files = FileTabs.distinct(await app.api.files())
-  } catch (e) {
-    app.status.connection({ state: 'offline', message: (e as Error).message })
-  }
   const asked = new URLSearchParams(location.search).get('file') ?? undefined
   const link = parsePermalink(location.hash)
+  // First paint: the stream opens now, for the file the address names (none: the server's
+  // first, which is the list's first), while the file list is still on its way.
+  if (!link) {
+    selectFile(app, asked)
+    app.conn?.start()
+  }
+  try {
+    app.files = FileTabs.distinct(await (early ?? app.api.files()))
+  } catch (e) {
+    app.status.connection({ state: 'offline', message: (e as Error).message })
+    // The stream already opened keeps its own reconnecting; the list comes with the poll.
+    if (!link) return
+  }
   const id = link?.file ?? asked
   const known =
     app.files.some((f) => f.id === id) || (id === MERGED && FileTabs.canMerge(app.files))
-  selectFile(app, known ? id : app.files[0]?.id)
-  if (link) await app.openAt(link)
-  else app.conn?.start()
+  const want = known ? id : app.files[0]?.id
+  if (link) {
+    selectFile(app, want)
+    await app.openAt(link)
+  } else if (want === app.file || app.file === undefined) {
+    app.file = want
+    showFile(app)
+  } else {
+    selectFile(app, want)
+    app.conn?.start()
+  }
 }
 
 export function switchFile(app: SwitchHost, id: string): void {
@@ -66,13 +83,18 @@ export function selectFile(app: SwitchHost, id: string | undefined): void {
   app.history.close()
   app.list.followable = true
   app.file = id
-  const info = app.files.find((f) => f.id === id)
-  app.tabs.render(app.files, id)
-  app.status.path(info?.path)
-  app.status.backend(backendText(info))
-  el<HTMLAnchorElement>('download-file').href = app.api.url('download', { file: id })
+  showFile(app)
   app.clearView()
   app.conn = app.streams(id, app.handlers, () => skipBytes(app.store.cap, app.lineSize.average))
+}
+
+/** The tabs, the footer's path and backend, and the download link, for the file shown. */
+function showFile(app: SwitchHost): void {
+  const info = app.files.find((f) => f.id === app.file)
+  app.tabs.render(app.files, app.file)
+  app.status.path(info?.path)
+  app.status.backend(backendText(info))
+  el<HTMLAnchorElement>('download-file').href = app.api.url('download', { file: app.file })
 }
 
 /**
@@ -84,6 +106,11 @@ export function refreshFiles(app: SwitchHost): void {
     (all) => {
       const files = FileTabs.distinct(all)
       app.files = files
+      // Opened before the list came: the stream is the server's first file, the list's first.
+      if (app.file === undefined && files[0]) {
+        app.file = files[0].id
+        return showFile(app)
+      }
       const active = files.find((f) => f.id === app.file)
       const merged = app.file === MERGED && FileTabs.canMerge(files)
       if (!active && !merged && files[0]) return switchFile(app, files[0].id)

@@ -29,6 +29,8 @@ export function runPage(script: string): void {
   const base = new URL('.', location.href).toString()
   const token = params.get('token')
   const api = new Api(base, token)
+  // Asked first, while the page builds itself: the tabs need it, the first lines do not wait.
+  const files = api.files()
   const panel = new Panel()
   const linesParam = Number(params.get('lines') ?? NaN)
   const initLines = Number.isInteger(linesParam) && linesParam >= 0 ? linesParam : undefined
@@ -46,6 +48,8 @@ export function runPage(script: string): void {
         })
     : undefined
   const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines, streams)
+  // Before the rest is wired: the stream opens now, and nothing it sends arrives in this task.
+  void app.start(files)
 
   wireGotoTime(api, () => app.file, app)
   const { highlights } = wireExtras(app)
@@ -72,7 +76,6 @@ export function runPage(script: string): void {
   })
   // Exposed for the end-to-end tests and the browser benchmark (read-only use).
   Object.assign(window, { taillight: app })
-  void app.start()
 }
 
 /** The stream worker runs this same script; undefined where workers are unavailable. */
