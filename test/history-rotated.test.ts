@@ -267,6 +267,9 @@ describe('the rotated past', () => {
     const { t, src } = await serve()
     await waitFor(() => src.position().offset > 0, 'the first lines')
     const gen = src.position().gen
+    // Cursors handed out before the rotation: line 30's start, as a viewer holds it.
+    const held = await get<LinesJson>(t, '/api/lines?limit=20')
+    expect(held.lines[0]).toMatch(/^old line 30 /)
     renameSync(path, join(tmp.dir, 'app.log.1'))
     writeFileSync(path, text(lines('new', 20)))
     await waitFor(
@@ -277,6 +280,16 @@ describe('the rotated past', () => {
     const pages = await scrollAll(t, 1000)
     expect(pages.map((p) => p.source)).toEqual(['app.log.1', undefined])
     expect(pages.flatMap((p) => p.lines)).toEqual(catChain(tmp.dir, ['app.log.1', 'app.log']))
+    // The held cursor now reads on in app.log.1, where those bytes went: back, forth, search.
+    const back = await get<LinesJson>(t, `/api/lines?limit=5&before=${held.first}`)
+    expect(back.source).toBe('app.log.1')
+    expect(back.lines).toEqual(lines('old', 50).slice(25, 30))
+    const forth = await get<LinesJson>(t, `/api/lines?limit=100&after=${held.first}`)
+    expect(forth).toMatchObject({ source: 'app.log.1', more: true })
+    expect(forth.lines).toEqual(lines('old', 50).slice(30))
+    const s = await get<SearchJson>(t, `/api/search?q=old%20line%202&before=${held.first}`)
+    expect(s.matches.map((m) => m.source)).toEqual(Array(11).fill('app.log.1'))
+    expect(s.done).toBe(true)
   })
 
   it('paging back through a multi-MB .gz inflates from checkpoints, not from the start', async () => {

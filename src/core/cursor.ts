@@ -82,3 +82,12 @@ export function cursorRun(text: string): string | null {
   if (parseCursor(text)) return ''
   return parseArchiveCursor(text)?.archive ?? null
 }
+
+/**
+ * A cursor of the live file as a cursor into sibling `archive`: after a rename rotation the
+ * same bytes are in `app.log.1` at the same offset, so the same fingerprint checks them there.
+ */
+export function asArchiveCursor(text: string, archive: string): string | null {
+  const p = parseCursor(text)
+  return p ? formatArchiveCursor(p.offset, p.fingerprint, archive) : null
+}

@@ -7,7 +7,7 @@
  * step: a request that runs out of steps answers where to ask again (`Indexing`), so no request
  * inflates a whole archive.
  */
-import { cursorRun } from '../core/cursor.js'
+import { asArchiveCursor, cursorRun } from '../core/cursor.js'
 import type { ArchiveRun, Indexing, LogSource } from '../core/log-source.js'
 
 /** Bytes of a compressed sibling one /api/lines request indexes at most (about 0.5 s). */
@@ -22,6 +22,27 @@ export interface IndexBudget {
 export const ONE_STEP: IndexBudget = { stepBytes: INDEX_STEP_BYTES, again: () => false }
 
 export const isIndexing = (x: object | null): x is Indexing => x !== null && 'indexing' in x
+
+/** Siblings a cursor of a rotated-away file is looked for in (the newest: where it went). */
+const FOLLOW_ROTATION = 2
+
+/**
+ * `cursor`, or, when it is a cursor of the live file that no longer points into it because the
+ * file was rotated (renamed to `app.log.1`), the same point in that sibling. Only siblings
+ * already readable are tried (plain, or indexed): this never indexes anything.
+ */
+export async function followRotation(source: LogSource, cursor: string): Promise<string> {
+  if (cursorRun(cursor) !== '' || !source.archives) return cursor
+  const now = await source.check(cursor)
+  if (now.ok || now.reason === 'malformed') return cursor
+  for (const e of (await source.archives()).slice(0, FOLLOW_ROTATION)) {
+    const moved = asArchiveCursor(cursor, e.id)
+    const run = moved && (await e.open(0).catch(() => null))
+    if (!run || 'stale' in run || 'indexing' in run) continue
+    if (typeof (await run.offsetOf(moved as string)) === 'number') return moved as string
+  }
+  return cursor
+}
 
 /** The sibling a cursor points into (by identity), opened; null for the current file. */
 export async function runOf(

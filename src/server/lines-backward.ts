@@ -17,7 +17,7 @@
 import type { ArchiveRun, Indexing, LogSource } from '../core/log-source.js'
 import type { LinesResult } from '../core/types.js'
 import { staleError } from './context.js'
-import { isIndexing, olderEnd, runOf } from './history-runs.js'
+import { followRotation, isIndexing, olderEnd, runOf } from './history-runs.js'
 import {
   LINES_MAX_BYTES,
   PAGE_BYTES,
@@ -42,8 +42,10 @@ export async function linesBackward(
     if ('stale' in r) throw staleError(r.reason, 'before')
     return r
   }
+  // A cursor from before a rotation reads on in the sibling the file became.
+  before = await read(() => followRotation(source, before), false)
   // Where `before` is, so the byte cap counts the bytes the lines take in the file.
-  const at = await read(() => source.check(before), false)
+  const at = await read(() => source.check(before), true)
   if (!at.ok) throw staleError(at.reason, 'before')
   const found = await read(() => runOf(source, before), true)
   if (found === 'gone') throw staleError('stale', 'before')

@@ -8,7 +8,7 @@
 import type { LogSource, Position } from '../core/log-source.js'
 import type { LogLine } from '../core/types.js'
 import { staleError } from './context.js'
-import { newerStart, runOf } from './history-runs.js'
+import { followRotation, newerStart, runOf } from './history-runs.js'
 import {
   LINES_MAX_BYTES,
   PAGE_BYTES,
@@ -26,6 +26,9 @@ export async function linesForward(
   read: Read
 ): Promise<LinePages> {
   const until = await untilPosition(source, untilCursor, read)
+  // A cursor from before a rotation reads on in the sibling the file became (not for a range
+  // ending at `until`: both ends are in one file).
+  if (untilCursor === undefined) after = await read(() => followRotation(source, after), true)
   const run = await read(() => runOf(source, after), true)
   if (run === 'gone') throw staleError('stale', 'after')
   let cursor = after

@@ -15,7 +15,7 @@ import { pickFile, staleError, type AppContext, type AppEnv } from './context.js
 import { historyBody, jsonStream } from './history-body.js'
 import { jsonPieces } from './json-stream.js'
 import { cursorParam, flagParam, intParam, ParamError } from './query.js'
-import { runOf } from './history-runs.js'
+import { followRotation, runOf } from './history-runs.js'
 import { searchChain } from './search-chain.js'
 import { searchLines, type Outcome, type Tally } from './search-lines.js'
 import { searchEvents, SSE_HEADERS, wantsStream } from './search-stream.js'
@@ -30,13 +30,18 @@ export function searchRoute(ctx: AppContext) {
     if (!text) throw new ParamError('bad_param', 'q is required', 'q')
     const plan = planOf(text, flagParam(q, 'regex'), flagParam(q, 'icase'))
     const limit = intParam(q, 'limit', 1, 1000, 100)
-    const before = cursorParam(q, 'before')
+    const asked = cursorParam(q, 'before')
     const streamed = wantsStream(flagParam(q, 'stream'), c.req.header('accept'))
     const read = ctx.reads.reader(ROUTE)
     const tally: Tally = { scanned: 0, total: 0 }
     let strategy: SearchStrategy = 'lines'
     let pages: AsyncGenerator<SearchMatchJson[], Outcome>
     const live = source.history?.()
+    // A cursor from before a rotation searches on in the sibling the file became.
+    const before =
+      asked === undefined || !live || 'stale' in live
+        ? asked
+        : await read(() => followRotation(source, asked), false)
     if (live && !('stale' in live)) {
       // A cursor into a rotated sibling starts the scan there; the older ones follow it.
       const run = before === undefined ? null : await read(() => runOf(source, before), false)
