@@ -34,6 +34,8 @@ export class IndexCache {
       return hit
     }
     let ix = this.building.get(id)
+    // Asked only whether it is ready: no build is started for that.
+    if (!ix && budget <= 0) return { indexing: true, indexed: 0 }
     if (!ix) {
       ix = new GzIndexer(path)
       this.building.set(id, ix)
