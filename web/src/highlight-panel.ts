@@ -5,13 +5,8 @@
  * import here and imports only on the reader's click. Every edit is stored and applied at once.
  */
 import { el, h } from './dom.js'
-import {
-  compileRules,
-  COLORS,
-  MAX_RULES,
-  type HighlightRule,
-  type RuleSet,
-} from './highlight-rules.js'
+import { ruleRow } from './highlight-row.js'
+import { compileRules, MAX_RULES, type HighlightRule, type RuleSet } from './highlight-rules.js'
 import { dropRulesLink, exportUrl, linkedRules, loadRules, saveRules } from './rule-storage.js'
 
 export class HighlightPanel {
@@ -98,83 +93,25 @@ export class HighlightPanel {
   private apply(rebuild: boolean): void {
     saveRules(this.rules)
     this.set = compileRules(this.rules)
-    if (rebuild) this.list.replaceChildren(...this.rules.map((r, i) => this.row(r, i)))
+    if (rebuild)
+      this.list.replaceChildren(
+        ...this.rules.map((r, i) =>
+          ruleRow(r, {
+            edit: (f, again) => {
+              f(this.rules[i] as HighlightRule)
+              this.apply(again)
+            },
+            remove: () => {
+              this.rules.splice(i, 1)
+              this.apply(true)
+            },
+          })
+        )
+      )
     this.list.querySelectorAll<HTMLElement>('[data-testid="rule-error"]').forEach((e, i) => {
       e.textContent = this.set.errors[i] ?? ''
     })
     this.url.hidden = true
     this.changed(this.set)
   }
-
-  private row(r: HighlightRule, i: number): HTMLElement {
-    const edit = (f: (r: HighlightRule) => void, rebuild = false) => {
-      f(this.rules[i] as HighlightRule)
-      this.apply(rebuild)
-    }
-    const text = h('input', { type: 'text' })
-    text.value = r.text
-    text.placeholder = 'text or pattern'
-    text.dataset.testid = 'rule-text'
-    text.spellcheck = false
-    text.addEventListener('input', () => edit((x) => (x.text = text.value)))
-    const regex = check('rule-regex', '.*', 'Regular expression (RE2 dialect)', r.regex, (v) =>
-      edit((x) => (x.regex = v))
-    )
-    const cs = check('rule-case', 'Aa', 'Match case', r.caseSensitive, (v) =>
-      edit((x) => (x.caseSensitive = v))
-    )
-    const color = h('select', { className: `hl-color hl-${COLORS.indexOf(r.color)}` })
-    color.dataset.testid = 'rule-color'
-    color.title = 'Colour'
-    for (const c of COLORS) color.append(new Option(c, c))
-    color.value = r.color
-    color.addEventListener('change', () =>
-      edit((x) => (x.color = color.value as HighlightRule['color']), true)
-    )
-    const notify = check(
-      'rule-notify',
-      'notify',
-      'Desktop notification for new matching lines while this tab is hidden',
-      r.notify,
-      (v) => {
-        // Asked on the reader's click, the only time a browser lets a page ask.
-        const N = (globalThis as { Notification?: typeof Notification }).Notification
-        if (v && N && N.permission === 'default') void N.requestPermission()
-        edit((x) => (x.notify = v))
-      }
-    )
-    const del = h('button', {
-      type: 'button',
-      className: 'hl-del',
-      textContent: '×',
-      title: 'Delete rule',
-    })
-    del.dataset.testid = 'rule-delete'
-    del.addEventListener('click', () => {
-      this.rules.splice(i, 1)
-      this.apply(true)
-    })
-    const err = h('span', { className: 'hl-error' })
-    err.dataset.testid = 'rule-error'
-    const row = h('div', { className: 'hl-rule' })
-    row.dataset.testid = 'rule'
-    row.append(text, regex, cs, color, notify, del, err)
-    return row
-  }
-}
-
-function check(
-  testid: string,
-  label: string,
-  title: string,
-  on: boolean,
-  set: (v: boolean) => void
-) {
-  const box = h('input', { type: 'checkbox' })
-  box.checked = on
-  box.dataset.testid = testid
-  box.addEventListener('change', () => set(box.checked))
-  const l = h('label', { className: 'hl-check', title })
-  l.append(box, document.createTextNode(label))
-  return l
 }

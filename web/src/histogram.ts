@@ -11,9 +11,10 @@ import type { Commands } from './commands.js'
 import { el } from './dom.js'
 import type { FrameLoop } from './frame-loop.js'
 import { lineTime } from './line-time.js'
-import { LEVELS } from './records.js'
+import { drawBars } from './histogram-bars.js'
+import { firstIn, recount, spanOf } from './histogram-scan.js'
 import type { Entry, LineStore, StoreWatcher } from './store.js'
-import { Buckets, levelSlot, pickWidth, widthLabel, type Bar } from './time-buckets.js'
+import { Buckets, levelSlot, pickWidth, widthLabel } from './time-buckets.js'
 
 export interface HistogramHost {
   readonly api: Api
@@ -24,10 +25,6 @@ export interface HistogramHost {
   /** Puts row i of the view in sight. */
   reveal(row: number): void
 }
-
-/** How far in from either end of the ring the oldest and newest time are looked for. */
-const ENDS = 200
-const SLOTS = [...LEVELS, 'none'] as const
 
 export class Histogram {
   private readonly root = el('histogram')
@@ -40,7 +37,7 @@ export class Histogram {
   private readonly task
   /** To be told of every line the store keeps and lets go (the page composes watchers). */
   readonly watcher: StoreWatcher
-  private shown: { bars: Bar[]; width: number; byTime: boolean } | undefined
+  private shown: { width: number; byTime: boolean } | undefined
 
   constructor(private readonly host: HistogramHost) {
     this.barsEl.className = 'hist-bars'
@@ -78,37 +75,10 @@ export class Histogram {
     this.task.schedule()
   }
 
-  /** The oldest and newest time near the ends of the ring (lines are nearly in time order). */
-  private span(of: WeakMap<Entry, number>): [number, number] | undefined {
-    const s = this.host.store
-    let min = Infinity
-    let max = -Infinity
-    const look = (i: number) => {
-      const t = of.get(s.entryAt(i) as Entry)
-      if (t === undefined) return
-      min = Math.min(min, t)
-      max = Math.max(max, t)
-    }
-    for (let i = 0; i < Math.min(ENDS, s.total); i++) look(i)
-    for (let i = Math.max(ENDS, s.total - ENDS); i < s.total; i++) look(i)
-    return min <= max ? [min, max] : undefined
-  }
-
-  /** A new width: every held line counted again (rare: the span crossed a step). */
-  private recount(b: Buckets, of: WeakMap<Entry, number>, width: number): void {
-    b.clear(width)
-    const s = this.host.store
-    for (let i = 0; i < s.total; i++) {
-      const e = s.entryAt(i) as Entry
-      const t = of.get(e)
-      if (t !== undefined && !e.marker) b.add(t, levelSlot(e.level))
-    }
-  }
-
   private draw(): void {
     const byTime = this.timed.total > 0
     const [b, of] = byTime ? [this.timed, this.times] : [this.arrived, this.arrivals]
-    const span = b.total > 0 ? this.span(of) : undefined
+    const span = b.total > 0 ? spanOf(this.host.store, of) : undefined
     if (!span) {
       this.shown = undefined
       this.barsEl.replaceChildren()
@@ -118,33 +88,12 @@ export class Histogram {
     const want = pickWidth(span[0], span[1])
     // Wider at once; narrower only when the bars would fill a quarter of the strip or less.
     if (want > b.width || pickWidth(span[0], span[0] + (span[1] - span[0]) * 4) < b.width)
-      this.recount(b, of, want)
+      recount(b, this.host.store, of, want)
     const bars = b.bars(span[0], span[1])
-    this.shown = { bars, width: b.width, byTime }
-    this.render(bars, b.width)
+    this.shown = { width: b.width, byTime }
+    drawBars(this.barsEl, bars, b.width)
     this.label.textContent = `${widthLabel(b.width)}${byTime ? '' : ' · by arrival (no timestamps)'}`
     this.root.dataset.basis = byTime ? 'time' : 'arrival'
-  }
-
-  private render(bars: Bar[], width: number): void {
-    const max = Math.max(1, ...bars.map((b) => b.total))
-    const kids = this.barsEl.children
-    while (kids.length > bars.length) this.barsEl.lastElementChild?.remove()
-    while (kids.length < bars.length) this.barsEl.append(newBar())
-    bars.forEach((bar, i) => {
-      const node = kids[i] as HTMLElement
-      node.dataset.start = String(bar.start)
-      node.dataset.width = String(width)
-      node.dataset.count = String(bar.total)
-      const parts = SLOTS.map((l, j) => `${bar.counts[j]} ${l}`).filter((p) => !p.startsWith('0 '))
-      node.title = `${new Date(bar.start).toLocaleString()}: ${bar.total} lines${parts.length ? ` (${parts.join(', ')})` : ''}`
-      for (let j = 0; j < SLOTS.length; j++) {
-        const seg = node.children[j] as HTMLElement
-        const n = bar.counts[j] as number
-        seg.dataset.count = String(n)
-        seg.style.height = `${(n / max) * 100}%`
-      }
-    })
   }
 
   /** The first loaded line of the bucket in view and selected; not in view: open at its time. */
@@ -152,36 +101,22 @@ export class Histogram {
     const shown = this.shown
     if (!shown) return
     const s = this.host.store
-    const of = shown.byTime ? this.times : this.arrivals
-    for (let i = 0; i < s.total; i++) {
-      const e = s.entryAt(i) as Entry
-      const t = of.get(e)
-      if (t === undefined || t < start || t >= start + width) continue
-      // One lookup: a first line the filter hides sends the view to the time instead.
-      const row = s.filtered ? s.rowOf(e) : i
-      if (row >= 0) {
-        this.host.commands.select(e)
-        this.host.reveal(row)
-        return
-      }
-      break
+    const hit = firstIn(s, shown.byTime ? this.times : this.arrivals, start, start + width)
+    // One lookup: a first line the filter hides sends the view to the time instead.
+    const row = hit === undefined ? -1 : s.filtered ? s.rowOf(hit.e) : hit.at
+    if (hit && row >= 0) {
+      this.host.commands.select(hit.e)
+      this.host.reveal(row)
+      return
     }
     const file = this.host.file
     if (!shown.byTime || file === undefined) return
-    const page = await this.host.api.linesAt(file, new Date(start).toISOString(), 1)
-    if (page.lines.length > 0) await this.host.commands.openAt({ file, cursor: page.last, back: 0 })
+    try {
+      const page = await this.host.api.linesAt(file, new Date(start).toISOString(), 1)
+      if (page.lines.length > 0)
+        await this.host.commands.openAt({ file, cursor: page.last, back: 0 })
+    } catch (e) {
+      this.label.title = `Cannot go to that time: ${(e as Error).message}`
+    }
   }
-}
-
-function newBar(): HTMLElement {
-  const bar = document.createElement('div')
-  bar.className = 'hist-bar'
-  bar.dataset.testid = 'histogram-bar'
-  for (const l of SLOTS) {
-    const seg = document.createElement('span')
-    seg.className = `hist-seg hist-${l}`
-    seg.dataset.level = l
-    bar.append(seg)
-  }
-  return bar
 }
