@@ -4,12 +4,11 @@
  * History is never kept in memory here: resume, scrollback and downloads pread the generation's
  * open handle, so they cost nothing while idle and survive restarts (the file is the log).
  */
-import { ArchiveChain } from '../archive/archive-chain.js'
+import { ArchiveReads } from '../archive/archive-reads.js'
 import type { ByteRangeReader } from '../core/byte-range.js'
-import { formatCursor, parseArchiveCursor, parseCursor } from '../core/cursor.js'
+import { formatCursor, parseCursor } from '../core/cursor.js'
 import { LineSplitter } from '../core/line-splitter.js'
-import type { ArchiveEntry, ArchiveRun, LogSource, Position, Stale } from '../core/log-source.js'
-import { linesBefore } from '../history/lines-before.js'
+import type { ArchiveEntry, LogSource, Position, Stale } from '../core/log-source.js'
 import type { CursorCheck, LinesResult, LogLine } from '../core/types.js'
 import { readExact } from './read-exact.js'
 import { Follower, type FollowerOptions } from './follower.js'
@@ -55,7 +54,8 @@ const stale = (reason: Stale['reason']): Stale => ({ stale: true, reason })
 class LocalFileSource implements FileSource {
   private readonly maxLineBytes: number
   private readonly stripCR: boolean
-  private readonly chain: ArchiveChain | null
+  /** Reads whose cursors point into the rotated siblings. */
+  private readonly past: ArchiveReads
 
   constructor(
     readonly id: string,
@@ -65,30 +65,17 @@ class LocalFileSource implements FileSource {
   ) {
     this.maxLineBytes = opts.maxLineBytes ?? 64 * 1024
     this.stripCR = opts.stripCR ?? true
-    const limit = opts.history ?? Infinity
-    this.chain =
-      limit > 0
-        ? new ArchiveChain(
-            path,
-            limit,
-            this.maxLineBytes,
-            () => follower.position().gen,
-            opts.indexStepBytes
-          )
-        : null
+    const past = {
+      history: opts.history ?? Infinity,
+      maxLineBytes: this.maxLineBytes,
+      stripCR: this.stripCR,
+      indexStepBytes: opts.indexStepBytes,
+    }
+    this.past = new ArchiveReads(path, past, () => follower.position().gen)
   }
 
-  async archives(): Promise<ArchiveEntry[]> {
-    return this.chain ? this.chain.list() : []
-  }
-
-  /** The sibling a cursor points into, opened; Stale when it is gone or not one of ours. */
-  private async archiveOf(archive: string): Promise<ArchiveRun | Stale> {
-    const e = this.chain ? await this.chain.find(archive) : undefined
-    // A cursor's sibling was indexed when the cursor was made; only an index the cache let go
-    // is built again here, whole.
-    const r = e ? await e.open() : stale('stale')
-    return 'indexing' in r ? stale('stale') : r
+  archives(): Promise<ArchiveEntry[]> {
+    return this.past.list()
   }
 
   info(): ReturnType<LogSource['info']> {
@@ -105,16 +92,7 @@ class LocalFileSource implements FileSource {
   }
 
   async check(cursor: string): Promise<CursorCheck> {
-    const a = parseArchiveCursor(cursor)
-    if (a) {
-      const run = await this.archiveOf(a.archive)
-      const at = 'stale' in run ? run : await run.offsetOf(cursor)
-      if (typeof at === 'number') return { ok: true, offset: at }
-      return {
-        ok: false,
-        reason: at.reason === 'malformed' || at.reason === 'ahead' ? at.reason : 'stale',
-      }
-    }
+    if (ArchiveReads.owns(cursor)) return this.past.check(cursor)
     const g = this.follower.current()
     const r = g ? await this.locate(g, cursor, g.offset) : stale('gone')
     if (typeof r === 'number') return { ok: true, offset: r }
@@ -130,15 +108,7 @@ class LocalFileSource implements FileSource {
   }
 
   async readBefore(cursor: string, n: number, maxBytes: number): Promise<LinesResult | Stale> {
-    const a = parseArchiveCursor(cursor)
-    if (a) {
-      const run = await this.archiveOf(a.archive)
-      if ('stale' in run) return run
-      const end = await run.offsetOf(cursor)
-      if (typeof end !== 'number') return end
-      const r = await linesBefore(run, end, cursor, n, maxBytes, this.stripCR)
-      return r ?? stale('stale')
-    }
+    if (ArchiveReads.owns(cursor)) return this.past.readBefore(cursor, n, maxBytes)
     const g = this.follower.current()
     if (!g) return stale('gone')
     return this.withHandle(g, async () => {
@@ -149,8 +119,7 @@ class LocalFileSource implements FileSource {
   }
 
   async readAfter(cursor: string, until: Position, maxBytes: number): Promise<LinesResult | Stale> {
-    const a = parseArchiveCursor(cursor)
-    if (a) return this.archiveAfter(a.archive, cursor, maxBytes)
+    if (ArchiveReads.owns(cursor)) return this.past.readAfter(cursor, maxBytes)
     const g = this.follower.generation(until.gen)
     if (!g) return stale('gone')
     return this.withHandle(g, async () => {
@@ -167,27 +136,6 @@ class LocalFileSource implements FileSource {
       if (last === null) return stale('stale')
       return { lines, first: cursor, last, more: splitter.offset < until.offset }
     })
-  }
-
-  /** Lines of a sibling after `cursor`, up to its end (the newer file is another request's). */
-  private async archiveAfter(
-    archive: string,
-    cursor: string,
-    maxBytes: number
-  ): Promise<LinesResult | Stale> {
-    const run = await this.archiveOf(archive)
-    if ('stale' in run) return run
-    const from = await run.offsetOf(cursor)
-    if (typeof from !== 'number') return from
-    const end = Math.min(run.size, from + Math.max(maxBytes, this.maxLineBytes + 1))
-    const data = await run.read(from, end - from)
-    if (data.length < end - from) return stale('stale')
-    const splitter = this.splitter(from)
-    const lines = splitter.push(data)
-    if (end === run.size) this.flushPiece(splitter, lines)
-    const last = await run.cursorAt(splitter.offset, { buf: data, at: from })
-    if (last === null) return stale('stale')
-    return { lines, first: cursor, last, more: splitter.offset < run.size }
   }
 
   async openRange(from: number, to: number): Promise<ReadableStream<Uint8Array> | Stale> {
