@@ -5,6 +5,7 @@
  */
 import { h } from './dom.js'
 import { COLORS, type HighlightRule } from './highlight-rules.js'
+import type { NotificationApi } from './rule-notify.js'
 
 export interface RowActions {
   /** Change the rule; `rebuild` redraws the rows (a colour), typing does not. */
@@ -41,7 +42,7 @@ export function ruleRow(r: HighlightRule, on: RowActions): HTMLElement {
     r.notify,
     (v) => {
       // Asked on the reader's click, the only time a browser lets a page ask.
-      const N = (globalThis as { Notification?: typeof Notification }).Notification
+      const N = (globalThis as { Notification?: NotificationApi }).Notification
       if (v && N && N.permission === 'default') void N.requestPermission()
       edit((x) => (x.notify = v))
     }

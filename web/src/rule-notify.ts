@@ -49,9 +49,16 @@ export class RuleNotifier {
   }
 }
 
-/** The browser's Notification API, when present and allowed; undefined otherwise. */
+/** The part of the Notification API used here (unit tests type-check without the DOM lib). */
+export interface NotificationApi {
+  readonly permission: string
+  requestPermission(): Promise<string>
+  new (title: string, options: { body: string; tag: string }): unknown
+}
+
+/** Shows a notification through the browser's API, when present and allowed. */
 export function browserNotify(title: string, body: string): void {
-  const N = (globalThis as { Notification?: typeof Notification }).Notification
+  const N = (globalThis as { Notification?: NotificationApi }).Notification
   if (!N || N.permission !== 'granted') return
   new N(title, { body, tag: 'taillight-rule' })
 }
