@@ -4,7 +4,7 @@
  * Compared with what cat/zcat and grep/zgrep print over the same chain.
  */
 import { execFileSync } from 'node:child_process'
-import { renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { appendFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
@@ -259,6 +259,17 @@ describe('the rotated past', () => {
     // A made-up sibling id is stale too; a mangled one is a bad cursor.
     await get(t, `/api/lines?before=${c2.slice(0, -14)}00000000000000`, 409)
     await get(t, `/api/lines?before=${c2}zz`, 400)
+  })
+
+  it('a plain sibling that still grows (a writer not reopened yet) keeps its cursors', async () => {
+    chain(tmp.dir)
+    const { t } = await serve()
+    const s = await get<SearchJson>(t, '/api/search?limit=1&q=one%20line%20200%20')
+    const c = s.matches[0]?.cursor as string
+    appendFileSync(join(tmp.dir, 'app.log.1'), 'one late line\n')
+    const p = await get<LinesJson>(t, `/api/lines?limit=2&before=${c}`)
+    expect(p.lines.map((l) => l.slice(0, 13))).toEqual(['one line 199 ', 'one line 200 '])
+    expect(p.source).toBe('app.log.1')
   })
 
   it('a real rename rotation while following: scrollback goes on into app.log.1', async () => {

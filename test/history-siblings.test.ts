@@ -54,14 +54,15 @@ describe('rotated siblings', () => {
     expect(await names()).toEqual(['app.log.1', 'app.log.2.gz', 'app.log.3', 'app.log.10.gz'])
     expect(await names(2)).toEqual(['app.log.1', 'app.log.2.gz'])
     expect(await names(0)).toEqual([])
-    // A rename keeps a sibling's identity; rewriting it does not.
+    // A rename keeps a sibling's identity; a replacement (a new file renamed over it) does not.
     const before = (await findSiblings(join(dir, 'app.log'), 100))[0]
     renameSync(join(dir, 'app.log.1'), join(dir, 'app.log.5'))
     const after = (await findSiblings(join(dir, 'app.log'), 100)).find(
       (s) => s.name === 'app.log.5'
     )
     expect(after?.id).toBe(before?.id)
-    writeFileSync(join(dir, 'app.log.5'), 'y\nz\n')
+    writeFileSync(join(dir, 'new'), 'y\nz\n')
+    renameSync(join(dir, 'new'), join(dir, 'app.log.5'))
     const rewritten = (await findSiblings(join(dir, 'app.log'), 100)).find(
       (s) => s.name === 'app.log.5'
     )

@@ -11,7 +11,7 @@ const TTL_MS = 2000
 
 export class ArchiveChain {
   private entries: ArchiveEntry[] = []
-  private byId = new Map<string, ArchiveEntry>()
+  private byId = new Map<string, { e: ArchiveEntry; size: number }>()
   private gen = -1
   private at = 0
   private pending: Promise<ArchiveEntry[]> | undefined
@@ -46,12 +46,13 @@ export class ArchiveChain {
   private async discover(): Promise<ArchiveEntry[]> {
     const gen = this.generation()
     const found = await findSiblings(this.path, this.limit)
-    const byId = new Map<string, ArchiveEntry>()
+    const byId = new Map<string, { e: ArchiveEntry; size: number }>()
     this.entries = found.map((s) => {
       const old = this.byId.get(s.id)
-      const e =
-        old && old.name === s.name ? old : archiveEntry(s, this.maxLineBytes, this.indexStepBytes)
-      byId.set(s.id, e)
+      // Renamed, or grown since (late lines of a writer that has not reopened yet): a new entry.
+      const same = old && old.e.name === s.name && old.size === s.size
+      const e = same ? old.e : archiveEntry(s, this.maxLineBytes, this.indexStepBytes)
+      byId.set(s.id, { e, size: s.size })
       return e
     })
     this.byId = byId

@@ -68,7 +68,7 @@ async function withFile<T>(s: Sibling, fn: (fh: FileHandle) => Promise<T>): Prom
     return null
   }
   try {
-    if (identityOf(await fh.stat()) !== s.id) return null
+    if (identityOf(await fh.stat(), s.gz) !== s.id) return null
     return await fn(fh)
   } finally {
     await fh.close().catch(() => {})
@@ -129,10 +129,13 @@ async function openRun(
   const fpAt = async (offset: number, known?: { buf: Uint8Array; at: number }) => {
     if (offset < 0 || offset > size) return null
     const { headEnd, tailStart } = fingerprintRanges(offset)
-    head ??= await bytesAt(0, fingerprintRanges(size).headEnd)
+    // A gzip sibling's bytes are fixed by its identity; a plain one's head is read each time,
+    // so one rewritten in place fails the fingerprint.
+    const first = head ?? (await bytesAt(0, fingerprintRanges(size).headEnd, known))
+    if (gz) head = first
     const tail = await bytesAt(tailStart, offset, known)
-    if (!head || !tail) return null
-    return fingerprint(head.subarray(0, headEnd), tail)
+    if (!first || !tail) return null
+    return fingerprint(first.subarray(0, headEnd), tail)
   }
   return {
     name: s.name,

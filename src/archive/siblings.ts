@@ -16,7 +16,7 @@ export interface Sibling {
   name: string
   path: string
   gz: boolean
-  /** Identity: device, inode, size and mtime hashed (a rename keeps it, a rewrite does not). */
+  /** Identity hashed: device and inode, and for gzip also size and mtime (see identityOf). */
   id: string
   size: number
 }
@@ -34,8 +34,17 @@ export function siblingRank(base: string, name: string): Rank | null {
   return null
 }
 
-export function identityOf(s: { dev: number; ino: number; size: number; mtimeMs: number }): string {
-  return hashBytes(new TextEncoder().encode(`${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`))
+/**
+ * A rename keeps it, a replacement does not. A plain sibling may still grow (the writer has not
+ * reopened its log yet), so only its device and inode count, and a cursor's fingerprint checks
+ * the bytes; a gzip sibling's index is only good for the exact file, so its size and mtime count.
+ */
+export function identityOf(
+  s: { dev: number; ino: number; size: number; mtimeMs: number },
+  gz: boolean
+): string {
+  const exact = gz ? `:${s.size}:${s.mtimeMs}` : ''
+  return hashBytes(new TextEncoder().encode(`${s.dev}:${s.ino}${exact}`))
 }
 
 interface Found extends Sibling {
@@ -73,7 +82,7 @@ export async function findSiblings(path: string, limit: number): Promise<Sibling
     try {
       const st = await stat(join(dir, name))
       if (!st.isFile()) continue
-      const id = identityOf(st)
+      const id = identityOf(st, gz)
       found.push({ name, path: join(dir, name), gz, id, size: st.size, rank, mtimeMs: st.mtimeMs })
     } catch {
       // Gone between readdir and stat: rotated away, the next discovery sees where it went.

@@ -49,8 +49,9 @@ export function parseCursor(text: string): ParsedCursor | null {
 /**
  * A cursor into a rotated sibling (`app.log.1`, `app.log.2.gz`): `<offset>-<fingerprint>.<id>`,
  * the offset counted in the sibling's (decompressed) bytes and `id` a hash of the sibling's
- * identity (device, inode, size, mtime). A renamed sibling keeps its cursors; a replaced,
- * rewritten or deleted one no longer has that identity, so its cursors are reported stale.
+ * identity (device and inode; for gzip also size and mtime). A renamed sibling keeps its
+ * cursors; a replaced or deleted one no longer has that identity, and a rewritten one fails
+ * the fingerprint, so their cursors are reported stale.
  */
 const ARCHIVE_CURSOR_RE = /^(0|[1-9][0-9]{0,15})-([0-9a-f]{14})\.([0-9a-f]{14})$/
 
