@@ -12,6 +12,8 @@ import { browserSession } from './helpers-web/session.js'
 import * as p from './helpers-web/page.js'
 import { serverKind, type RunningServer } from './helpers-web/server.js'
 
+/** A busy machine (2 cores, several suites) can take seconds where a quiet one takes ms. */
+const POLL = { timeout: 10_000 }
 const enabled = requireChromium('e2e-highlight') && serverKind() === 'real'
 const LEVELS = ['ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG']
 const T0 = Date.UTC(2026, 11, 1, 10, 0, 0)
@@ -89,33 +91,33 @@ describe.skipIf(!enabled)('highlight rules and the histogram in Chromium', () =>
     const page = await open('hl.log', (l) => l.at(-1)?.includes('line 00039') === true)
     await page.evaluate('localStorage.clear()')
     await addRule(page, 'timeout', 'red')
-    await expect.poll(() => highlighted(page)).toContainEqual(['timeout', 'hl-4'])
+    await expect.poll(() => highlighted(page), POLL).toContainEqual(['timeout', 'hl-4'])
     const loaded = (await highlighted(page)).filter(([t]) => t === 'timeout').length
     expect(loaded).toBe((await p.shownLines(page)).filter((l) => l.includes('timeout')).length)
 
     await addRule(page, 'line 000[34]\\d', 'blue', true)
-    await expect.poll(() => highlighted(page)).toContainEqual(['line 00039', 'hl-2'])
+    await expect.poll(() => highlighted(page), POLL).toContainEqual(['line 00039', 'hl-2'])
     await page.getByTestId('rule').last().getByTestId('rule-text').fill('(?=x)')
     await expect
-      .poll(() => page.getByTestId('rule-error').last().textContent())
+      .poll(() => page.getByTestId('rule-error').last().textContent(), POLL)
       .toContain('lookahead')
     await page.getByTestId('rule').last().getByTestId('rule-text').fill('line 000[34]\\d')
 
     p.append(hlLog, [`${stamp(40, 1000)} ERROR line 00040 timeout again`])
     await p.waitLines(page, (l) => l.at(-1)?.includes('line 00040') === true)
-    await expect.poll(() => highlighted(page)).toContainEqual(['line 00040', 'hl-2'])
+    await expect.poll(() => highlighted(page), POLL).toContainEqual(['line 00040', 'hl-2'])
     expect((await highlighted(page)).filter(([t]) => t === 'timeout').length).toBe(loaded + 1)
 
     // The filter's <mark> inside a rule's colour: both on the same piece.
     await page.getByTestId('filter').fill('time')
     await expect
-      .poll(() => page.locator('[data-testid="line"] mark.hl-4').first().textContent())
+      .poll(() => page.locator('[data-testid="line"] mark.hl-4').first().textContent(), POLL)
       .toBe('time')
     await page.getByTestId('filter').fill('')
 
     await page.reload()
     await p.waitLines(page, (l) => l.at(-1)?.includes('line 00040') === true)
-    await expect.poll(() => highlighted(page)).toContainEqual(['timeout', 'hl-4'])
+    await expect.poll(() => highlighted(page), POLL).toContainEqual(['timeout', 'hl-4'])
     expect(await page.getByTestId('rule').count()).toBe(2)
 
     await page.getByTestId('highlight-rules').click()
@@ -132,7 +134,7 @@ describe.skipIf(!enabled)('highlight rules and the histogram in Chromium', () =>
     await p.waitLines(fresh, (l) => l.length > 0)
     expect(await highlighted(fresh)).toEqual([])
     await fresh.getByTestId('rule-import').click()
-    await expect.poll(() => highlighted(fresh)).toContainEqual(['timeout', 'hl-4'])
+    await expect.poll(() => highlighted(fresh), POLL).toContainEqual(['timeout', 'hl-4'])
     expect(await fresh.evaluate('location.hash')).toBe('')
     const stored = (await fresh.evaluate(
       'JSON.parse(localStorage.getItem("taillight.highlight-rules"))'
@@ -174,8 +176,10 @@ describe.skipIf(!enabled)('highlight rules and the histogram in Chromium', () =>
 
   it('the histogram counts the loaded lines by level and bucket', async () => {
     const page = await open('hist.log', (l) => l.at(-1)?.includes('line 00059') === true)
-    await expect.poll(() => page.evaluate('window.taillight.store.lines')).toBe(60)
-    await expect.poll(async () => (await bars(page)).reduce((a, b) => a + b.count, 0)).toBe(60)
+    await expect.poll(() => page.evaluate('window.taillight.store.lines'), POLL).toBe(60)
+    await expect
+      .poll(async () => (await bars(page)).reduce((a, b) => a + b.count, 0), POLL)
+      .toBe(60)
     const got = await bars(page)
     expect(got[0]!.width).toBe(5000)
     const want = new Map<number, Record<string, number>>()
@@ -198,7 +202,7 @@ describe.skipIf(!enabled)('highlight rules and the histogram in Chromium', () =>
 
   it('a click on a bar shows the first line of its bucket; no timestamps: by arrival', async () => {
     const page = await open('long.log', (l) => l.at(-1)?.includes('line 02999') === true)
-    await expect.poll(async () => (await bars(page)).length).toBeGreaterThan(3)
+    await expect.poll(async () => (await bars(page)).length, POLL).toBeGreaterThan(3)
     // The first screen is filled by scrollback: wait until the loaded range stops growing.
     let held = -1
     await expect
@@ -206,13 +210,13 @@ describe.skipIf(!enabled)('highlight rules and the histogram in Chromium', () =>
         const was = held
         held = (await page.evaluate('window.taillight.store.total')) as number
         return held === was
-      })
+      }, POLL)
       .toBe(true)
     const all = await bars(page)
     const first = all.find((b) => b.count > 0) as (typeof all)[number]
     await page.locator(`[data-testid="histogram-bar"][data-start="${first.start}"]`).click()
     const current = page.locator('[data-testid="line"][aria-current="true"]')
-    await expect.poll(() => current.count()).toBe(1)
+    await expect.poll(() => current.count(), POLL).toBe(1)
     const text = (await current.textContent()) as string
     const t = Date.parse(text.slice(0, 24))
     expect(t).toBeGreaterThanOrEqual(first.start)
@@ -226,11 +230,11 @@ describe.skipIf(!enabled)('highlight rules and the histogram in Chromium', () =>
 
     const plain = await open('plain.log', (l) => l.at(-1) === 'plain 00030')
     await expect
-      .poll(() => plain.getByTestId('histogram').getAttribute('data-basis'))
+      .poll(() => plain.getByTestId('histogram').getAttribute('data-basis'), POLL)
       .toBe('arrival')
     expect(await plain.getByTestId('histogram').textContent()).toContain('by arrival')
     await expect
-      .poll(async () => (await bars(plain)).reduce((a, b) => a + b.count, 0))
+      .poll(async () => (await bars(plain)).reduce((a, b) => a + b.count, 0), POLL)
       .toBe(await plain.evaluate('window.taillight.store.lines'))
   }, 60_000)
 })
