@@ -206,6 +206,42 @@ describe('the rotated past', () => {
     expect([...new Set(sources)]).toEqual(['app.log.2.gz', 'app.log.1', undefined])
   })
 
+  it('at=TIME before the current file finds its line in the siblings', async () => {
+    const stamped = (h: number, n: number) =>
+      Array.from(
+        { length: n },
+        (_, m) => `2026-11-30T${h}:${String(m).padStart(2, '0')}:00Z ${h} ${m}`
+      )
+    writeFileSync(join(tmp.dir, 'app.log.2.gz'), gzipSync(text(stamped(10, 60))))
+    writeFileSync(join(tmp.dir, 'app.log.1'), text(stamped(11, 60)))
+    writeFileSync(join(tmp.dir, 'app.log'), text(stamped(12, 30)))
+    const { t } = await serve()
+    const at = async (time: string) => {
+      const p = await get<LinesJson>(t, `/api/lines?limit=2&at=${time}`)
+      return { source: p.source, lines: p.lines.map((l) => l.slice(11, 16)) }
+    }
+    expect(await at('2026-11-30T12:10:00Z')).toEqual({
+      source: undefined,
+      lines: ['12:10', '12:11'],
+    })
+    expect(await at('2026-11-30T11:30:30Z')).toEqual({
+      source: 'app.log.1',
+      lines: ['11:31', '11:32'],
+    })
+    expect(await at('2026-11-30T10:15:00Z')).toEqual({
+      source: 'app.log.2.gz',
+      lines: ['10:15', '10:16'],
+    })
+    expect(await at('2026-11-30T09:00:00Z')).toEqual({
+      source: 'app.log.2.gz',
+      lines: ['10:00', '10:01'],
+    })
+    expect(await at('2026-11-30T11:59:30Z')).toEqual({
+      source: undefined,
+      lines: ['12:00', '12:01'],
+    })
+  })
+
   it('dateext names: app.log-20261129.gz is older than app.log-20261130', async () => {
     writeFileSync(join(tmp.dir, 'app.log-20261129.gz'), gzipSync(text(lines('d29', 40))))
     writeFileSync(join(tmp.dir, 'app.log-20261130'), text(lines('d30', 30)))

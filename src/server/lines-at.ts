@@ -1,11 +1,17 @@
 /**
  * @module `at=TIME` of GET /api/lines: the cursor at the first line whose timestamp is at or
  * after TIME (RFC 3339, or epoch milliseconds), found by binary search over the raw history.
+ *
+ * A time before the file's first line is looked for in the rotated siblings, newest to oldest,
+ * one binary search each, until one holds lines at or after it; a compressed sibling not
+ * indexed yet (or without timestamps) ends the walk at the start of the file after it.
  */
-import type { LogSource } from '../core/log-source.js'
+import type { ByteRangeReader } from '../core/byte-range.js'
+import type { ArchiveRun, LogSource } from '../core/log-source.js'
 import { parseIso } from '../history/time-parse.js'
 import { NoTimestampsError, seekTime } from '../history/time-seek.js'
 import { staleError } from './context.js'
+import { isIndexing, olderRun } from './history-runs.js'
 import { ParamError } from './query.js'
 import type { Read } from './read-pool.js'
 
@@ -39,14 +45,42 @@ export async function atCursor(source: LogSource, at: string, read: Read): Promi
   }
   if ('stale' in reader) throw staleError(reader.reason, 'at')
   const cursor = await read(async () => {
+    let offset: number
     try {
-      const { offset } = await seekTime(reader, target)
-      return await reader.cursorAt(offset)
+      offset = (await seekTime(reader, target)).offset
     } catch (err) {
       if (err instanceof NoTimestampsError) throw new ParamError(err.code, err.message, 'at')
       throw err
     }
+    return offset === 0 ? olderAt(source, reader, target) : reader.cursorAt(offset)
   }, false)
   if (cursor === null) throw staleError('stale', 'at')
   return cursor
+}
+
+/** From the start of `newest`, the siblings back: where the first line at or after `target` is. */
+async function olderAt(
+  source: LogSource,
+  newest: ByteRangeReader,
+  target: number
+): Promise<string | null> {
+  let best = await newest.cursorAt(0)
+  let run: ArchiveRun | null = null
+  for (;;) {
+    const older = await olderRun(source, run)
+    if (!older || isIndexing(older)) return best
+    run = older
+    let offset: number
+    try {
+      offset = (await seekTime(older, target)).offset
+    } catch (err) {
+      if (err instanceof NoTimestampsError) return best
+      throw err
+    }
+    // Every line of it is earlier: the answer is the start of the file after it.
+    if (offset === older.size) return best
+    const here = await older.cursorAt(offset)
+    if (offset > 0 || here === null) return here ?? best
+    best = here
+  }
 }
