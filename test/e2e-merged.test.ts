@@ -114,6 +114,34 @@ describe.skipIf(!enabled)('merged view in Chromium', () => {
     for (let i = 1; i < stamps.length; i++) expect(stamps[i]).toBeGreaterThanOrEqual(stamps[i - 1]!)
   }, 90_000)
 
+  it('scrolls back through the merged history: every older line once, in time order', async () => {
+    const t0 = Date.parse('2026-11-30T08:00:00Z')
+    // api.log writes twice as often as db.log: a fixed share per file would not stay in order.
+    const api = Array.from({ length: 800 }, (_, i) => `${at(t0 + i * 1000)} INFO api ${i}`)
+    const db = Array.from({ length: 400 }, (_, i) => `${at(t0 + i * 2000 + 500)} INFO db ${i}`)
+    const a = p.logFile(s.dir, 'api2.log', api)
+    const b = p.logFile(s.dir, 'db2.log', db)
+    const server = await s.serve([a, b])
+    const page = await s.page(`${server.url}?file=*`)
+    await p.waitLines(page, (l) => l.some((x) => x.endsWith('api 799')))
+    await page.getByTestId('log').hover()
+    for (let i = 0; i < 60; i++) {
+      await page.mouse.wheel(0, -20_000)
+      await page.waitForTimeout(100)
+      if ((await page.locator('[data-testid="marker"]', { hasText: 'start of file' }).count()) > 0)
+        break
+    }
+    const expected = [...api, ...db].sort(
+      (x, y) => Date.parse(x.slice(0, 24)) - Date.parse(y.slice(0, 24))
+    )
+    await expect
+      .poll(async () => (await stored(page)).filter((l) => l.includes(' INFO ')).length, {
+        timeout: 15_000,
+      })
+      .toBe(expected.length)
+    expect((await stored(page)).filter((l) => l.includes(' INFO '))).toEqual(expected)
+  }, 90_000)
+
   async function restartOn(files: string[], port: number): Promise<RunningServer> {
     // The old socket is gone after SIGKILL; retry briefly in case the port is still settling.
     for (let i = 0; ; i++) {

@@ -38,7 +38,7 @@ function merged(events: SseEvent[]): Tagged[] {
 }
 
 describe('GET /events?file=* (merged view)', () => {
-  it('starts with an empty init, then the last N lines of each file in timestamp order', async () => {
+  it('starts at the merge point: the last N lines of each file from one time on, in order', async () => {
     const a = new FakeSource('a', {
       content: old(1, 'a1') + old(3, 'a3') + '  at frame\n' + old(5, 'a5'),
     })
@@ -47,19 +47,37 @@ describe('GET /events?file=* (merged view)', () => {
     const body = readBody(await t.app.request('/events?file=*&lines=3'))
     const [init] = await body.events(1)
     expect(init?.event).toBe('init')
-    expect(JSON.parse(init!.data)).toEqual({ file: '*', lines: [], first: '' })
-    await until(() => merged(body.parser.events).length >= 6, 3000, 'six merged lines')
+    const data = JSON.parse(init!.data) as { file: string; lines: string[]; first: string }
+    expect(data).toMatchObject({ file: '*', lines: [] })
+    await until(() => merged(body.parser.events).length >= 5, 3000, 'five merged lines')
+    await new Promise((r) => setTimeout(r, 400))
+    // a's last three start at a3 (a has older lines): b's b2, older than that, is scrollback's.
     expect(merged(body.parser.events)).toEqual([
-      { file: 'b', line: old(2, 'b2').trim() },
       { file: 'a', line: old(3, 'a3').trim() },
       { file: 'a', line: '  at frame' },
       { file: 'b', line: old(4, 'b4').trim() },
       { file: 'a', line: old(5, 'a5').trim() },
       { file: 'b', line: old(6, 'b6').trim() },
     ])
-    const last = body.parser.lastId
-    expect(parseMergedCursor(last)?.size).toBe(2)
+    expect(parseMergedCursor(body.parser.lastId)?.size).toBe(2)
     await body.cancel()
+    // Scrollback from `first` continues the view in order, tagged, up to the start of both.
+    const page = (await (
+      await t.app.request(`/api/lines?file=*&limit=10&before=${encodeURIComponent(data.first)}`)
+    ).json()) as { lines: string[]; files: string[]; first: string; atStart: boolean }
+    expect(page.lines).toEqual([old(1, 'a1').trim(), old(2, 'b2').trim()])
+    expect(page.files).toEqual(['a', 'b'])
+    expect(page.atStart).toBe(true)
+    // A page of one takes the newest older line (b2) and moves only b's start.
+    const one = (await (
+      await t.app.request(`/api/lines?file=*&limit=1&before=${encodeURIComponent(data.first)}`)
+    ).json()) as { lines: string[]; first: string; atStart: boolean }
+    expect(one.lines).toEqual([old(2, 'b2').trim()])
+    expect(one.atStart).toBe(false)
+    expect(parseMergedCursor(one.first)?.get('a')).toEqual(parseMergedCursor(data.first)?.get('a'))
+    const bad = await t.app.request('/api/lines?file=*&before=1-00000000000000')
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('bad_cursor')
   })
 
   it('resumes from a merged cursor taken mid-event: every line once, in order', async () => {
@@ -167,7 +185,7 @@ describe('GET /events?file=* (merged view)', () => {
     a.append(burst + `${now} a last\n`)
     const parser = new SseParser()
     // One read in flight at a time: a read left pending by a timeout takes the next chunk.
-    let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined
+    let pending: ReturnType<typeof reader.read> | undefined
     const readUntil = async (ok: () => boolean, ms: number) => {
       const deadline = Date.now() + ms
       while (!ok() && Date.now() < deadline) {

@@ -31,6 +31,11 @@ const ID_RE = /^[A-Za-z0-9._-]{1,128}$/
 const CURSOR_RE = /^[A-Za-z0-9._:-]{0,128}$/
 const K_RE = /^(0|[1-9][0-9]{0,7})$/
 
+/** Whether a file cursor is at the start of its file (offset 0). */
+export function atFileStart(cursor: string): boolean {
+  return cursor.startsWith('0-')
+}
+
 export function isMergedCursor(text: string | undefined): boolean {
   return typeof text === 'string' && text.startsWith(MERGED_PREFIX)
 }

@@ -150,6 +150,11 @@ export interface LinesJson {
    */
   source?: string
   /**
+   * `file=*` (the merged view's scrollback): the id of the file of each line; `first` and
+   * `last` are then merged cursors (core/merged-cursor.ts).
+   */
+  files?: string[]
+  /**
    * The next older sibling is compressed and being indexed, a step per request (`bytes` of it
    * done): `first` stays at this file's start, to ask again.
    */

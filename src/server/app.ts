@@ -17,6 +17,7 @@ import { downloadRoute } from './download-route.js'
 import { eventsRoute } from './events-route.js'
 import { FileRegistry, type FileMeta } from './file-registry.js'
 import { linesRoute } from './lines-route.js'
+import { mergedLinesRoute } from './merged-lines.js'
 import { Metrics, startLagMonitor } from './metrics.js'
 import { requireHost, type HostCheck } from './host-check.js'
 import type { JwtVerifier } from './jwt-auth.js'
@@ -159,7 +160,7 @@ export function createApp(deps: AppDeps): Taillight {
   app.get('/log', page)
   app.get('/events', eventsRoute(ctx, deps.transport))
   app.get('/api/files', filesRoute(ctx))
-  app.get('/api/lines', linesRoute(ctx))
+  app.get('/api/lines', mergedLinesRoute(ctx), linesRoute(ctx))
   app.get('/api/search', searchRoute(ctx))
   app.get('/download', downloadRoute(ctx))
   app.get('/health', healthRoute(ctx))

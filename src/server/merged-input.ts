@@ -6,8 +6,9 @@
  * when the merge holds more than a low-water mark of this file: the file's own flow control then
  * paces, skips or drops exactly as for a slow single-file client.
  */
-import type { FilePosition } from '../core/merged-cursor.js'
-import type { FileState, MergeQueue } from './merge-queue.js'
+import { atFileStart, type FilePosition } from '../core/merged-cursor.js'
+import { stamps } from './merge-newest.js'
+import type { FileState, MergeItem, MergeQueue } from './merge-queue.js'
 import type { SseSink } from './sink.js'
 import { SseReader } from './sse-parse.js'
 
@@ -42,22 +43,40 @@ export class MergedInput {
   #drains: (() => void)[] = []
   #closes: (() => void)[] = []
   #wantsDrain = false
+  /**
+   * A fresh merged view holds what a file sends until every file's init is in: the merge
+   * point (merged-stream.ts) cuts the inits to a common start in time. Null once released.
+   */
+  #held: MergeItem[] | null
+  #heldBytes = 0
+  #initAt = -1
+  #initLines = 0
+  #initFirst = ''
+  initSeen = false
+  /** The file has lines before its init (its init is not the whole file). */
+  moreBefore = false
+  /** Timestamp of the init's first stamped line. */
+  initTs = -Infinity
 
   constructor(
     readonly index: number,
     readonly id: string,
     readonly start: FilePosition,
     readonly queue: MergeQueue,
-    readonly host: MergedHost
+    readonly host: MergedHost,
+    holdInit: boolean
   ) {
+    this.#held = holdInit ? [] : null
     this.#received = start
     this.#skip = start.cursor ? start.k : 0
     const owner = this.host
     const files = this.queue
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this
     this.sink = {
       write: (bytes) => this.#write(bytes),
       get bufferedBytes() {
-        return owner.outer.bufferedBytes + files.bytesOf(index)
+        return owner.outer.bufferedBytes + files.bytesOf(index) + self.#heldBytes
       },
       close: () => this.#ended(),
       destroy: () => this.#ended(),
@@ -71,6 +90,11 @@ export class MergedInput {
     return this.stream?.live ? 'live' : 'joining'
   }
 
+  /** The client fell behind after this file wrote: its stream is told when it drains. */
+  behind(): void {
+    this.#wantsDrain = true
+  }
+
   /** Tells the file's stream it may write again once the merge has room for it. */
   maybeDrain(lagging: boolean, lowWater: number): void {
     if (!this.#wantsDrain || lagging || this.queue.bytesOf(this.index) > lowWater) return
@@ -78,6 +102,32 @@ export class MergedInput {
     queueMicrotask(() => {
       for (const l of this.#drains) l()
     })
+  }
+
+  get heldBytes(): number {
+    return this.#heldBytes
+  }
+
+  /**
+   * Ends the hold: the init's lines stamped before `mergePoint` are left out (older lines are
+   * scrollback's), the rest goes to the merge. Returns where the view starts in this file.
+   */
+  release(mergePoint: number): FilePosition | undefined {
+    const held = this.#held
+    if (!held) return undefined
+    this.#held = null
+    this.#heldBytes = 0
+    let drop = 0
+    if (this.#initAt >= 0) {
+      const init = held.slice(this.#initAt, this.#initAt + this.#initLines)
+      const ts = stamps(init.map((i) => (i.kind === 'line' ? i.text : '')))
+      while (drop < ts.length && (ts[drop] as number) < mergePoint) drop++
+    }
+    const now = this.host.o.now()
+    held.forEach((item, i) => {
+      if (i < this.#initAt || i >= this.#initAt + drop) this.queue.push(this.index, item, now)
+    })
+    return this.#initFirst ? { cursor: this.#initFirst, k: drop } : undefined
   }
 
   /** The merged client ended: the file's stream ends too. */
@@ -93,7 +143,9 @@ export class MergedInput {
     if (this.done || this.host.closed) return false
     for (const ev of this.#reader.read(bytes)) this.#event(ev.name, ev.data, ev.id)
     this.host.received()
-    const room = !this.host.lagging && this.queue.bytesOf(this.index) <= this.host.o.lowWaterBytes
+    // What the merge holds of this file is about to be written: it counts as unsent.
+    const held = this.queue.bytesOf(this.index) + this.#heldBytes
+    const room = !this.host.lagging && held <= this.host.o.lowWaterBytes
     if (!room) this.#wantsDrain = true
     return room
   }
@@ -102,6 +154,7 @@ export class MergedInput {
     const now = this.host.o.now()
     if (name === 'init') {
       const first = typeof data.first === 'string' ? data.first : ''
+      if (this.#held && !this.initSeen) this.#noteInit(first, data.lines)
       return this.#lines(data.lines, { cursor: first, k: 0 }, id, now)
     }
     if (name === 'update') return this.#lines(data.lines, this.#received, id, now)
@@ -111,8 +164,24 @@ export class MergedInput {
     if (!PASSED.has(name)) return
     if (name === 'reset' || name === 'skipped') this.#skip = 0
     const pos = id && name !== 'state' ? { cursor: id, k: 0 } : this.#received
-    this.queue.push(this.index, { kind: 'event', name, data, pos }, now)
+    this.#push({ kind: 'event', name, data, pos }, now)
     this.#received = pos
+  }
+
+  #noteInit(first: string, lines: unknown): void {
+    const arr = Array.isArray(lines) ? lines.map(String) : []
+    this.initSeen = true
+    this.#initAt = (this.#held as MergeItem[]).length
+    this.#initLines = arr.length - this.#skip
+    this.#initFirst = first
+    this.moreBefore = first !== '' && !atFileStart(first)
+    this.initTs = stamps(arr).find((t) => t > -Infinity) ?? -Infinity
+  }
+
+  #push(item: MergeItem, now: number): void {
+    if (!this.#held) return this.queue.push(this.index, item, now)
+    this.#held.push(item)
+    this.#heldBytes += item.kind === 'line' ? item.text.length + 8 : 64
   }
 
   #lines(lines: unknown, base: FilePosition, id: string | undefined, now: number): void {
@@ -129,7 +198,7 @@ export class MergedInput {
           : base.cursor
             ? { cursor: base.cursor, k: base.k + j + 1 }
             : this.#received
-      this.queue.push(this.index, { kind: 'line', text: String(arr[j]), pos }, now)
+      this.#push({ kind: 'line', text: String(arr[j]), pos }, now)
     }
     if (id) this.#received = { cursor: id, k: 0 }
     else if (n && base.cursor) this.#received = { cursor: base.cursor, k: base.k + n }

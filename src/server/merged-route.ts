@@ -46,6 +46,7 @@ export function startMerged(ctx: AppContext, sink: SseSink, req: MergedRequest):
     maxBytes: hub.opts.maxQueueBytes / 2,
     maxEventBytes: hub.opts.maxEventBytes,
     lowWaterBytes: hub.opts.lowWaterBytes,
+    drainTimeoutMs: hub.opts.drainTimeoutMs,
     heartbeatMs: hub.opts.heartbeatMs,
     retryMs: hub.opts.retryMs,
     retrySpreadMs: hub.opts.retrySpreadMs,

@@ -29,6 +29,8 @@ export interface MergedFile {
 export interface MergedOptions extends MergeOptions {
   maxEventBytes: number
   lowWaterBytes: number
+  /** A client that has not drained for this long is dropped (client-stream.ts's rule). */
+  drainTimeoutMs: number
   heartbeatMs: number
   retryMs: number
   retrySpreadMs: number
@@ -54,7 +56,11 @@ export class MergedStream {
   #closed = false
   #timer: ReturnType<typeof setTimeout> | null = null
   #soon: ReturnType<typeof setTimeout> | null = null
+  #drainCheck: ReturnType<typeof setTimeout> | null = null
   #lastWrite = 0
+  /** A fresh view: the init goes out once every file's init is in (see #mergePoint). */
+  #initPending: boolean
+  readonly #startedAt: number
 
   constructor(
     files: readonly MergedFile[],
@@ -67,6 +73,8 @@ export class MergedStream {
     outer.onClose(() => this.#end())
     outer.onDrain(() => {
       this.#lagging = false
+      if (this.#drainCheck) clearTimeout(this.#drainCheck)
+      this.#drainCheck = null
       this.pump()
     })
     this.#write(encodeRetry(o.retryMs, o.retrySpreadMs))
@@ -74,11 +82,12 @@ export class MergedStream {
     if (req.cursor !== undefined && !from) {
       this.#write(encodeMerged('reset', { reason: 'malformed' }))
     }
-    if (!from) this.#write(encodeMerged('init', { file: '*', lines: [], first: '' }))
+    this.#initPending = !from
+    this.#startedAt = o.now()
     this.#inputs = files.map((f, i) => {
       const pos = from?.get(f.id) ?? { cursor: '', k: 0 }
       this.#sent.set(f.id, pos)
-      return new MergedInput(i, f.id, pos, this.#queue, this)
+      return new MergedInput(i, f.id, pos, this.#queue, this, !from)
     })
     files.forEach((f, i) => {
       const input = this.#inputs[i] as MergedInput
@@ -126,6 +135,7 @@ export class MergedStream {
   /** Sends what the merge lets go now, while the client has room. */
   pump(): void {
     if (this.#closed) return
+    if (this.#initPending && !this.#mergePoint()) return this.#later()
     for (let n = 0; n < FRAMES_PER_TURN && !this.#lagging; n++) {
       const taken = this.#queue.take(this.o.now(), Date.now(), this.#state, this.o.maxEventBytes)
       if (taken.length === 0) break
@@ -134,12 +144,41 @@ export class MergedStream {
     }
     for (const input of this.#inputs) input.maybeDrain(this.#lagging, this.o.lowWaterBytes)
     if (this.#inputs.every((i) => i.done) && this.#queue.empty) return this.#end()
-    if (!this.#queue.empty && !this.#timer) {
-      this.#timer = setTimeout(() => {
-        this.#timer = null
-        this.pump()
-      }, this.o.tickMs)
+    if (!this.#queue.empty) this.#later()
+  }
+
+  #later(): void {
+    if (this.#timer) return
+    this.#timer = setTimeout(() => {
+      this.#timer = null
+      this.pump()
+    }, this.o.tickMs)
+  }
+
+  /**
+   * The merge point of a fresh view: the latest first timestamp of the files that have older
+   * lines than their init. Lines before it are left out, so the view starts at one point in
+   * time and scrollback (merged-lines.ts) from `first` continues it in order. Waits for every
+   * file's init, at most joinHoldMs or until one file holds maxBytes.
+   */
+  #mergePoint(): boolean {
+    const ins = this.#inputs
+    const held = ins.reduce((n, i) => n + i.heldBytes, 0)
+    const ready = ins.every((i) => i.initSeen || i.done)
+    if (!ready && this.o.now() - this.#startedAt < this.o.joinHoldMs && held < this.o.maxBytes) {
+      return false
     }
+    let point = -Infinity
+    for (const i of ins) if (i.initSeen && i.moreBefore) point = Math.max(point, i.initTs)
+    const starts = new Map<string, FilePosition>()
+    for (const i of ins) {
+      const at = i.release(point)
+      if (at) starts.set(i.id, at)
+    }
+    this.#initPending = false
+    const first = starts.size ? formatMergedCursor(starts) : ''
+    this.#write(encodeMerged('init', { file: '*', lines: [], first }))
+    return true
   }
 
   readonly #state = (j: number): FileState => (this.#inputs[j] as MergedInput).state
@@ -151,7 +190,16 @@ export class MergedStream {
   #write(bytes: Uint8Array): void {
     if (this.#closed) return
     this.#lastWrite = this.o.now()
-    if (!this.outer.write(bytes)) this.#lagging = true
+    if (this.outer.write(bytes) || this.#lagging) return
+    // Behind: the files' streams are told once it drains (they may have written with room);
+    // one that does not drain in time is dropped, as a single-file client would be.
+    this.#lagging = true
+    for (const input of this.#inputs ?? []) input.behind()
+    this.#drainCheck = setTimeout(() => {
+      this.#drainCheck = null
+      if (!this.#lagging) return
+      this.dropped({ reason: 'drain', queuedBytes: this.outer.bufferedBytes + this.#queue.bytes })
+    }, this.o.drainTimeoutMs)
   }
 
   #end(): void {
@@ -159,7 +207,8 @@ export class MergedStream {
     this.#closed = true
     if (this.#timer) clearTimeout(this.#timer)
     if (this.#soon) clearTimeout(this.#soon)
-    this.#timer = this.#soon = null
+    if (this.#drainCheck) clearTimeout(this.#drainCheck)
+    this.#timer = this.#soon = this.#drainCheck = null
     for (const input of this.#inputs ?? []) input.close()
     this.outer.close()
   }

@@ -6,6 +6,7 @@
  * Authorization header.
  */
 import type { ErrorJson, FileInfoJson, LinesJson, SearchJson } from '../../src/core/protocol.js'
+import { tagLines } from './file-tag.js'
 
 export type { FileInfoJson, LinesJson, SearchJson }
 
@@ -83,6 +84,8 @@ export class Api {
     const b = (await this.json('api/lines', params)) as Partial<LinesJson>
     if (!Array.isArray(b.lines) || typeof b.last !== 'string')
       throw new ApiError('bad_response', 'api/lines', 'lines response without lines or last')
+    // The merged view's pages say which file each line is from, as its stream does.
+    if (b.files) b.lines = tagLines(b.lines, b.files)
     return b as LinesJson
   }
 

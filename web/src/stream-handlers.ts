@@ -41,7 +41,7 @@ export function streamHandlers(app: StreamHost): ConnHandlers {
   return {
     init: (ev, cursor) => {
       if (app.history.active) return
-      if (app.file === MERGED) onMergedInit(app)
+      if (app.file === MERGED) onMergedInit(app, ev.first)
       else onInit(app, ev.lines, cursor, ev.first)
     },
     update: (lines, cursor) => {
@@ -102,17 +102,16 @@ function fileNotice(app: StreamHost, type: string, d: Record<string, unknown>, i
 }
 
 /**
- * The merged view starts at the merge point: its lines come as updates right after, and older
- * lines are each file's own (its tab's scrollback), which this view says rather than loads.
+ * The merged view starts at the merge point (`first`: where it starts in each file); its lines
+ * come as updates right after, and scrollback reads on from there, merged the same way.
  */
-function onMergedInit(app: StreamHost) {
+function onMergedInit(app: StreamHost, first: string) {
   app.clearView()
   if (app.resetReason) app.store.marker(app.resetReason)
   app.resetReason = undefined
-  app.store.marker("All files, merged by time from here on: older lines are in each file's tab")
   app.feed.reset(undefined)
   app.ingest.reset(undefined)
-  app.scrollback.fromStart(undefined, true)
+  app.scrollback.fromStart(first || undefined, !first)
   app.list.scrollToBottom()
   app.changed(true)
 }
