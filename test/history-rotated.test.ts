@@ -181,6 +181,9 @@ describe('the rotated past', () => {
     const p = await get<LinesJson>(t, `/api/lines?limit=2&before=${m?.cursor}`)
     expect(p.lines.map((l) => l.slice(0, 13))).toEqual(['two line 399 ', 'two line 400 '])
     expect(p.source).toBe('app.log.2.gz')
+    // Not a cursor into the current file: a download range cannot start there.
+    const d = await get<{ error: { code: string } }>(t, `/download?from=${m?.cursor}`, 409)
+    expect(d.error.code).toBe('stale_cursor')
   })
 
   it('reading forwards from a sibling goes on into the newer files (the history view)', async () => {

@@ -1,12 +1,12 @@
 /**
- * @module The LogSource reads of a local file that land in its rotated past: check, readBefore
- * and readAfter for cursors into a sibling, and the list of siblings. The file source hands a
+ * @module The LogSource reads of a local file that land in its rotated past: readBefore and
+ * readAfter for cursors into a sibling, and the list of siblings. The file source hands a
  * sibling's cursor here and keeps the current file's own.
  */
 import { parseArchiveCursor } from '../core/cursor.js'
 import { LineSplitter } from '../core/line-splitter.js'
 import type { ArchiveEntry, ArchiveRun, Stale } from '../core/log-source.js'
-import type { CursorCheck, LinesResult } from '../core/types.js'
+import type { LinesResult } from '../core/types.js'
 import { linesBefore } from '../history/lines-before.js'
 import { ArchiveChain } from './archive-chain.js'
 
@@ -42,14 +42,6 @@ export class ArchiveReads {
 
   async list(): Promise<ArchiveEntry[]> {
     return this.chain ? this.chain.list() : []
-  }
-
-  async check(cursor: string): Promise<CursorCheck> {
-    const run = await this.runOf(cursor)
-    const at = 'stale' in run ? run : await run.offsetOf(cursor)
-    if (typeof at === 'number') return { ok: true, offset: at }
-    const reason = at.reason === 'malformed' || at.reason === 'ahead' ? at.reason : 'stale'
-    return { ok: false, reason }
   }
 
   async readBefore(cursor: string, n: number, maxBytes: number): Promise<LinesResult | Stale> {

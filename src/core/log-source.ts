@@ -68,7 +68,8 @@ export interface LogSource {
   history?(): ByteRangeReader | Stale
   /**
    * Optional: the rotated past (logrotate siblings such as `app.log.1`, `app.log.2.gz`), newest
-   * first. readBefore and check accept cursors into them; scrollback and search walk them in
+   * first. readBefore and readAfter accept cursors into them (check does not: it answers for
+   * the current file, which resume and downloads rely on); scrollback and search walk them in
    * turn, oldest last. Sources without siblings (a Redis edge) leave it out.
    */
   archives?(): Promise<ArchiveEntry[]>

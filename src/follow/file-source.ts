@@ -92,7 +92,8 @@ class LocalFileSource implements FileSource {
   }
 
   async check(cursor: string): Promise<CursorCheck> {
-    if (ArchiveReads.owns(cursor)) return this.past.check(cursor)
+    // A sibling's cursor is not in the current file (resume and downloads must not take it).
+    if (ArchiveReads.owns(cursor)) return { ok: false, reason: 'stale' }
     const g = this.follower.current()
     const r = g ? await this.locate(g, cursor, g.offset) : stale('gone')
     if (typeof r === 'number') return { ok: true, offset: r }

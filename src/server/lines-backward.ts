@@ -44,11 +44,10 @@ export async function linesBackward(
   }
   // A cursor from before a rotation reads on in the sibling the file became.
   before = await read(() => followRotation(source, before), false)
-  // Where `before` is, so the byte cap counts the bytes the lines take in the file.
-  const at = await read(() => source.check(before), true)
-  if (!at.ok) throw staleError(at.reason, 'before')
   const found = await read(() => runOf(source, before), true)
   if (found === 'gone') throw staleError('stale', 'before')
+  // Where `before` is, so the byte cap counts the bytes the lines take in the file.
+  const at = await read(() => offsetIn(source, found, before), true)
   let run: ArchiveRun | null = found
   let indexing: Indexing | null = null
   while (at.offset === 0) {
@@ -117,4 +116,20 @@ export async function linesBackward(
     },
     summary: () => summary,
   }
+}
+
+/** The offset of `cursor` in its file: the sibling `run`, or the current file (run null). */
+async function offsetIn(
+  source: LogSource,
+  run: ArchiveRun | null,
+  cursor: string
+): Promise<{ offset: number }> {
+  if (!run) {
+    const at = await source.check(cursor)
+    if (!at.ok) throw staleError(at.reason, 'before')
+    return { offset: at.offset }
+  }
+  const at = await run.offsetOf(cursor)
+  if (typeof at !== 'number') throw staleError(at.reason, 'before')
+  return { offset: at }
 }
