@@ -245,6 +245,28 @@ describe('the rotated past', () => {
     })
   })
 
+  it('a sibling that is not valid gzip is passed over, never a crash', async () => {
+    writeFileSync(join(tmp.dir, 'app.log.3.gz'), gzipSync(text(lines('three', 30))))
+    writeFileSync(
+      join(tmp.dir, 'app.log.2.gz'),
+      gzipSync(text(lines('two', 3000))).subarray(0, 2000)
+    )
+    writeFileSync(join(tmp.dir, 'app.log.1'), text(lines('one', 20)))
+    writeFileSync(join(tmp.dir, 'app.log'), text(lines('now', 10)))
+    const { t } = await serve()
+    for (let i = 0; i < 2; i++) {
+      const pages = await scrollAll(t, 1000)
+      expect(pages.map((p) => p.source)).toEqual(['app.log.3.gz', 'app.log.1', undefined])
+      const s = await get<SearchJson>(t, '/api/search?limit=1000&q=line%201%20')
+      expect([...new Set(s.matches.map((m) => m.source))]).toEqual([
+        undefined,
+        'app.log.1',
+        'app.log.3.gz',
+      ])
+      expect(s.done).toBe(true)
+    }
+  })
+
   it('dateext names: app.log-20261129.gz is older than app.log-20261130', async () => {
     writeFileSync(join(tmp.dir, 'app.log-20261129.gz'), gzipSync(text(lines('d29', 40))))
     writeFileSync(join(tmp.dir, 'app.log-20261130'), text(lines('d30', 30)))

@@ -14,12 +14,15 @@ import { GzIndexer } from './gzip-indexer.js'
 export const CACHE_BYTES = 32 * 1024 * 1024
 /** Builds paused between steps kept at once (each holds its checkpoints so far, <= 8 MiB). */
 const MAX_BUILDING = 4
+/** Files found not to be valid gzip, remembered so each request does not inflate them again. */
+const MAX_FAILED = 64
 
 export type IndexStep = GzIndex | { indexing: true; indexed: number }
 
 export class IndexCache {
   private readonly done = new Map<string, GzIndex>()
   private readonly building = new Map<string, GzIndexer>()
+  private readonly failed = new Map<string, unknown>()
   private total = 0
 
   constructor(private readonly maxBytes = CACHE_BYTES) {}
@@ -33,6 +36,8 @@ export class IndexCache {
       this.done.set(id, hit)
       return hit
     }
+    // Its identity has its size and mtime: a file still being written gets another one.
+    if (this.failed.has(id)) throw this.failed.get(id)
     let ix = this.building.get(id)
     // Asked only whether it is ready: no build is started for that.
     if (!ix && budget <= 0) return { indexing: true, indexed: 0 }
@@ -49,6 +54,11 @@ export class IndexCache {
       r = await ix.step(fh, budget)
     } catch (err) {
       this.building.delete(id)
+      this.failed.set(id, err)
+      for (const old of this.failed.keys()) {
+        if (this.failed.size <= MAX_FAILED) break
+        this.failed.delete(old)
+      }
       throw err
     }
     if (!r) return { indexing: true, indexed: ix.indexed }
