@@ -49,7 +49,8 @@ export function mergedLinesRoute(ctx: AppContext) {
     for (const f of files) {
       const pos = from.get(f.source.id)
       if (!pos || pos.cursor === '') continue
-      parts.push(await linesBefore(f.source, pos, limit, (fn) => read(fn, false)))
+      const reader = <T>(fn: () => Promise<T>) => read(fn, false)
+      parts.push(await linesBefore(f.source, pos, limit, f.hub.opts.maxEventBytes, reader))
     }
     const t = takeNewest(
       parts.map((p) => p.lines),
@@ -78,6 +79,7 @@ async function linesBefore(
   source: LogSource,
   pos: FilePosition,
   limit: number,
+  eventBytes: number,
   read: <T>(fn: () => Promise<T>) => Promise<T>
 ): Promise<FileLines> {
   const r = await read(() => source.readBefore(pos.cursor, limit, LINES_MAX_BYTES))
@@ -87,7 +89,8 @@ async function linesBefore(
   }
   let after: string[] = []
   if (pos.k > 0) {
-    const a = await read(() => source.readAfter(pos.cursor, source.position(), LINES_MAX_BYTES))
+    // The k lines came in one event of the file's stream: one event's budget holds them.
+    const a = await read(() => source.readAfter(pos.cursor, source.position(), eventBytes))
     after = 'stale' in a ? [] : texts(a.lines).slice(0, pos.k)
   }
   const before = texts(r.lines)
