@@ -65,8 +65,9 @@ export class Histogram {
     if (by > 0) {
       const plain = stripAnsi(e.text)
       const own = lineTime(plain) ?? (e.head ? lineTime(stripAnsi(e.head.text)) : null)
+      // One time a line: its own (or its record's), else when it came (shown when none has one).
       if (own !== null) this.times.set(e, own)
-      this.arrivals.set(e, Date.now())
+      else this.arrivals.set(e, Date.now())
     }
     const t = this.times.get(e)
     if (t !== undefined) this.timed.add(t, slot, by)
