@@ -3,6 +3,7 @@
  * with its file's tag; after a server kill -9 and restart while both files are written, the
  * page resumes from its merged cursor and holds every line once, in timestamp order.
  */
+import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { requireChromium } from './helpers-web/browser.js'
@@ -69,6 +70,36 @@ describe.skipIf(!enabled)('merged view in Chromium', () => {
     await expect.poll(() => taggedRows(page)).toEqual([expected[2], expected[3]]) // the stack trace stays with its error line
     await page.getByTestId('filter').fill('')
     await expect.poll(() => taggedRows(page)).toEqual(expected)
+    // Levels: the error with its stack trace; warnings from both files.
+    const bar = page.getByTestId('levels')
+    await bar.locator('[data-level="error"]').click()
+    await bar.locator('[data-level="warn"]').click()
+    await expect.poll(() => taggedRows(page)).toEqual([expected[2], expected[3], expected[4]])
+    await bar.locator('[data-level="error"]').click()
+    await bar.locator('[data-level="warn"]').click()
+    await expect.poll(() => taggedRows(page)).toEqual(expected)
+    // Save shown: the lines as in the files (a tag is a label, not text).
+    const [shown] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-shown').click(),
+    ])
+    const saved = readFileSync((await shown.path()) as string, 'utf8').split('\n')
+    expect(
+      saved.filter((l) => l.includes(' INFO ') || l.includes('ERROR') || l.includes('WARN'))
+    ).toEqual(expected.filter((e) => !e.includes('at handler')).map((e) => e.split('|')[1]))
+    // Pause holds what arrives from any file; resume shows it in order.
+    await page.getByTestId('pause').click()
+    await page.getByTestId('pause').filter({ hasText: 'Resume' }).waitFor()
+    p.append(b, [`${at(t0 + 7000)} INFO db seven`])
+    p.append(a, [`${at(t0 + 8000)} INFO api eight`])
+    await page.getByTestId('pause').filter({ hasText: '(2 new)' }).waitFor({ timeout: 10_000 })
+    expect(await taggedRows(page)).toEqual(expected)
+    await page.getByTestId('pause').click()
+    const more = [
+      `db.log|${at(t0 + 7000)} INFO db seven`,
+      `api.log|${at(t0 + 8000)} INFO api eight`,
+    ]
+    await expect.poll(() => taggedRows(page)).toEqual([...expected, ...more])
 
     // Live lines, then a crash while both files are written, then a restart on the same port.
     let n = 0
