@@ -6,6 +6,7 @@
 import type { Api } from './api.js'
 import type { Stream } from './connection.js'
 import type { Feed } from './feed.js'
+import { MERGED } from './file-tabs.js'
 import type { FrameTask } from './frame-loop.js'
 import type { HistoryView } from './history-view.js'
 import { nextMatch } from './match-step.js'
@@ -71,7 +72,8 @@ export async function toStart(app: NavHost): Promise<void> {
   const file = app.file
   if (file === undefined) return
   if (!app.scrollback.atStart) await app.scrollback.load(file)
-  if (app.scrollback.atStart && !app.history.active) {
+  // The merged view has no one start: its first loaded line is as far back as it goes.
+  if (file === MERGED || (app.scrollback.atStart && !app.history.active)) {
     const first = firstLine(app.store)
     // A row, not scrollTop = 0: the page scrollback just loaded is still to be shifted in.
     app.list.scrollToRow(first ? app.store.rowOf(first) : 0)
