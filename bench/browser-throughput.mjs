@@ -42,7 +42,9 @@ await page.goto(`${url}?cap=${CAP}${MERGED ? '&file=*' : ''}`)
 await page.getByTestId('status').filter({ hasText: /^live/ }).waitFor()
 if (WRAP) {
   await page.getByTestId('wrap').click()
-  await page.waitForFunction(`document.querySelector('#log.wrap, [data-testid="log"].wrap') !== null`)
+  await page.waitForFunction(
+    `document.querySelector('#log.wrap, [data-testid="log"].wrap') !== null`
+  )
 }
 
 // The probe records every animation-frame interval; a long interval is a janky/late frame.
