@@ -52,6 +52,7 @@ describe.skipIf(!enabled)('merged view in Chromium', () => {
     await expect.poll(() => all.textContent()).toBe('All')
     await all.click()
     await expect.poll(() => page.url()).toMatch(/file=\*/)
+    await expect.poll(() => page.title()).toBe('All files · taillight')
     const expected = [
       'api.log|' + `${at(t0 + 1000)} INFO api one`,
       'db.log|' + `${at(t0 + 2000)} INFO db two`,

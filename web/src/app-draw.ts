@@ -43,7 +43,8 @@ export interface DrawState {
 
 export function drawChrome(app: DrawHost, view: ViewChrome, s: DrawState): void {
   const info = app.files.find((f) => f.id === app.file)
-  const title = pageTitle(info?.path.split('/').pop(), s.unseen + s.hiddenNew)
+  const name = app.file === MERGED ? 'All files' : info?.path.split('/').pop()
+  const title = pageTitle(name, s.unseen + s.hiddenNew)
   if (document.title !== title) document.title = title
   view.draw({
     following: s.following,
