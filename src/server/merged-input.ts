@@ -6,28 +6,12 @@
  * when the merge holds more than a low-water mark of this file: the file's own flow control then
  * paces, skips or drops exactly as for a slow single-file client.
  */
-import { atFileStart, type FilePosition } from '../core/merged-cursor.js'
-import { stamps } from './merge-newest.js'
+import type { FilePosition } from '../core/merged-cursor.js'
+import { InitHold } from './merge-point.js'
 import type { FileState, MergeItem, MergeQueue } from './merge-queue.js'
+import type { InnerStream, MergedHost } from './merged-types.js'
 import type { SseSink } from './sink.js'
 import { SseReader } from './sse-parse.js'
-
-/** What the merge needs of a file's client stream (client-stream.ts). */
-export interface InnerStream {
-  readonly live: boolean
-  readonly closed: boolean
-}
-
-export interface MergedHost {
-  readonly closed: boolean
-  readonly lagging: boolean
-  readonly outer: SseSink
-  readonly o: { lowWaterBytes: number; now(): number }
-  received(): void
-  idle(): void
-  dropped(data: Record<string, unknown>): void
-  inputEnded(): void
-}
 
 /** Gap events passed on in the file's place; `state` keeps its position (it has none of its own). */
 const PASSED = new Set(['rotate', 'truncate', 'skipped', 'reset', 'state'])
@@ -43,20 +27,8 @@ export class MergedInput {
   #drains: (() => void)[] = []
   #closes: (() => void)[] = []
   #wantsDrain = false
-  /**
-   * A fresh merged view holds what a file sends until every file's init is in: the merge
-   * point (merged-stream.ts) cuts the inits to a common start in time. Null once released.
-   */
-  #held: MergeItem[] | null
-  #heldBytes = 0
-  #initAt = -1
-  #initLines = 0
-  #initFirst = ''
-  initSeen = false
-  /** The file has lines before its init (its init is not the whole file). */
-  moreBefore = false
-  /** Timestamp of the init's first stamped line. */
-  initTs = -Infinity
+  /** A fresh view holds what the file sends until the merge point (merge-point.ts); then null. */
+  hold: InitHold | null
 
   constructor(
     readonly index: number,
@@ -66,7 +38,7 @@ export class MergedInput {
     readonly host: MergedHost,
     holdInit: boolean
   ) {
-    this.#held = holdInit ? [] : null
+    this.hold = holdInit ? new InitHold() : null
     this.#received = start
     this.#skip = start.cursor ? start.k : 0
     const owner = this.host
@@ -76,7 +48,7 @@ export class MergedInput {
     this.sink = {
       write: (bytes) => this.#write(bytes),
       get bufferedBytes() {
-        return owner.outer.bufferedBytes + files.bytesOf(index) + self.#heldBytes
+        return owner.outer.bufferedBytes + files.bytesOf(index) + (self.hold?.bytes ?? 0)
       },
       close: () => this.#ended(),
       destroy: () => this.#ended(),
@@ -104,30 +76,13 @@ export class MergedInput {
     })
   }
 
-  get heldBytes(): number {
-    return this.#heldBytes
-  }
-
-  /**
-   * Ends the hold: the init's lines stamped before `mergePoint` are left out (older lines are
-   * scrollback's), the rest goes to the merge. Returns where the view starts in this file.
-   */
-  release(mergePoint: number): FilePosition | undefined {
-    const held = this.#held
-    if (!held) return undefined
-    this.#held = null
-    this.#heldBytes = 0
-    let drop = 0
-    if (this.#initAt >= 0) {
-      const init = held.slice(this.#initAt, this.#initAt + this.#initLines)
-      const ts = stamps(init.map((i) => (i.kind === 'line' ? i.text : '')))
-      while (drop < ts.length && (ts[drop] as number) < mergePoint) drop++
-    }
+  /** Ends the hold: see merge-point.ts. Returns where the view starts in this file. */
+  release(point: number): FilePosition | undefined {
+    const hold = this.hold
+    if (!hold) return undefined
+    this.hold = null
     const now = this.host.o.now()
-    held.forEach((item, i) => {
-      if (i < this.#initAt || i >= this.#initAt + drop) this.queue.push(this.index, item, now)
-    })
-    return this.#initFirst ? { cursor: this.#initFirst, k: drop } : undefined
+    return hold.release(point, (item) => this.queue.push(this.index, item, now))
   }
 
   /** The merged client ended: the file's stream ends too. */
@@ -144,7 +99,7 @@ export class MergedInput {
     for (const ev of this.#reader.read(bytes)) this.#event(ev.name, ev.data, ev.id)
     this.host.received()
     // What the merge holds of this file is about to be written: it counts as unsent.
-    const held = this.queue.bytesOf(this.index) + this.#heldBytes
+    const held = this.queue.bytesOf(this.index) + (this.hold?.bytes ?? 0)
     const room = !this.host.lagging && held <= this.host.o.lowWaterBytes
     if (!room) this.#wantsDrain = true
     return room
@@ -154,7 +109,10 @@ export class MergedInput {
     const now = this.host.o.now()
     if (name === 'init') {
       const first = typeof data.first === 'string' ? data.first : ''
-      if (this.#held && !this.initSeen) this.#noteInit(first, data.lines)
+      if (this.hold && !this.hold.seen) {
+        const lines = Array.isArray(data.lines) ? data.lines.map(String) : []
+        this.hold.init(first, lines, lines.length - this.#skip)
+      }
       return this.#lines(data.lines, { cursor: first, k: 0 }, id, now)
     }
     if (name === 'update') return this.#lines(data.lines, this.#received, id, now)
@@ -168,20 +126,9 @@ export class MergedInput {
     this.#received = pos
   }
 
-  #noteInit(first: string, lines: unknown): void {
-    const arr = Array.isArray(lines) ? lines.map(String) : []
-    this.initSeen = true
-    this.#initAt = (this.#held as MergeItem[]).length
-    this.#initLines = arr.length - this.#skip
-    this.#initFirst = first
-    this.moreBefore = first !== '' && !atFileStart(first)
-    this.initTs = stamps(arr).find((t) => t > -Infinity) ?? -Infinity
-  }
-
   #push(item: MergeItem, now: number): void {
-    if (!this.#held) return this.queue.push(this.index, item, now)
-    this.#held.push(item)
-    this.#heldBytes += item.kind === 'line' ? item.text.length + 8 : 64
+    if (this.hold) this.hold.add(item)
+    else this.queue.push(this.index, item, now)
   }
 
   #lines(lines: unknown, base: FilePosition, id: string | undefined, now: number): void {

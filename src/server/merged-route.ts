@@ -8,7 +8,8 @@
 import { MAX_MERGED_FILES } from '../core/merged-cursor.js'
 import { visibleFiles } from './access.js'
 import type { AppContext } from './context.js'
-import { MergedStream, type MergedOptions } from './merged-stream.js'
+import { MergedStream } from './merged-stream.js'
+import type { MergedOptions } from './merged-types.js'
 import { ParamError } from './query.js'
 import type { SseSink } from './sink.js'
 

@@ -9,35 +9,14 @@
  * the merge holds at most its bound, and a dropped client resumes from the file by cursor.
  */
 import { formatMergedCursor, parseMergedCursor, type FilePosition } from '../core/merged-cursor.js'
-import type { AttachOptions } from './broadcaster.js'
-import { MergeQueue, type FileState, type MergeOptions } from './merge-queue.js'
+import { mergePoint } from './merge-point.js'
+import { MergeQueue, type FileState } from './merge-queue.js'
 import { encodeMerged, mergedFrames } from './merged-frames.js'
-import { MergedInput, type InnerStream } from './merged-input.js'
+import { MergedInput } from './merged-input.js'
+import { MergedOutput } from './merged-output.js'
+import type { MergedFile, MergedOptions } from './merged-types.js'
 import type { SseSink } from './sink.js'
-import { concat, encodeRetry, HEARTBEAT } from './sse-frame.js'
-
-export interface MergedHub {
-  attach(sink: SseSink, opts: AttachOptions): InnerStream
-}
-
-export interface MergedFile {
-  id: string
-  hub: MergedHub
-  lines: number
-}
-
-export interface MergedOptions extends MergeOptions {
-  maxEventBytes: number
-  lowWaterBytes: number
-  /** A client that has not drained for this long is dropped (client-stream.ts's rule). */
-  drainTimeoutMs: number
-  heartbeatMs: number
-  retryMs: number
-  retrySpreadMs: number
-  /** How often held lines are looked at again. */
-  tickMs: number
-  now(): number
-}
+import { concat, encodeRetry } from './sse-frame.js'
 
 /** Frames written per turn before yielding, so one client's burst never holds the loop long. */
 const FRAMES_PER_TURN = 8
@@ -52,12 +31,10 @@ export class MergedStream {
   readonly #inputs: MergedInput[]
   readonly #sent = new Map<string, FilePosition>()
   readonly #ids: string[]
-  #lagging = false
+  readonly #out: MergedOutput
   #closed = false
   #timer: ReturnType<typeof setTimeout> | null = null
   #soon: ReturnType<typeof setTimeout> | null = null
-  #drainCheck: ReturnType<typeof setTimeout> | null = null
-  #lastWrite = 0
   /** A fresh view: the init goes out once every file's init is in (see #mergePoint). */
   #initPending: boolean
   readonly #startedAt: number
@@ -71,11 +48,11 @@ export class MergedStream {
     this.#ids = files.map((f) => f.id)
     this.#queue = new MergeQueue(files.length, o)
     outer.onClose(() => this.#end())
-    outer.onDrain(() => {
-      this.#lagging = false
-      if (this.#drainCheck) clearTimeout(this.#drainCheck)
-      this.#drainCheck = null
-      this.pump()
+    this.#out = new MergedOutput(outer, o, {
+      behind: () => this.#inputs?.forEach((i) => i.behind()),
+      drained: () => this.pump(),
+      timedOut: () =>
+        this.dropped({ reason: 'drain', queuedBytes: outer.bufferedBytes + this.#queue.bytes }),
     })
     this.#write(encodeRetry(o.retryMs, o.retrySpreadMs))
     const from = req.cursor === undefined ? undefined : parseMergedCursor(req.cursor)
@@ -102,12 +79,12 @@ export class MergedStream {
   }
 
   get lagging(): boolean {
-    return this.#lagging
+    return this.#out.lagging
   }
 
   /** Heartbeat from a file's stream: passed on only when the client heard nothing for a while. */
   idle(): void {
-    if (this.o.now() - this.#lastWrite >= this.o.heartbeatMs / 2) this.#write(HEARTBEAT)
+    if (!this.#closed) this.#out.idle()
   }
 
   /** A file's stream dropped its client: the merged client is dropped and resumes by cursor. */
@@ -136,13 +113,13 @@ export class MergedStream {
   pump(): void {
     if (this.#closed) return
     if (this.#initPending && !this.#mergePoint()) return this.#later()
-    for (let n = 0; n < FRAMES_PER_TURN && !this.#lagging; n++) {
+    for (let n = 0; n < FRAMES_PER_TURN && !this.lagging; n++) {
       const taken = this.#queue.take(this.o.now(), Date.now(), this.#state, this.o.maxEventBytes)
       if (taken.length === 0) break
       const { frames } = mergedFrames(taken, this.#ids, this.#sent)
       if (frames.length) this.#write(concat(frames))
     }
-    for (const input of this.#inputs) input.maybeDrain(this.#lagging, this.o.lowWaterBytes)
+    for (const input of this.#inputs) input.maybeDrain(this.lagging, this.o.lowWaterBytes)
     if (this.#inputs.every((i) => i.done) && this.#queue.empty) return this.#end()
     if (!this.#queue.empty) this.#later()
   }
@@ -155,21 +132,15 @@ export class MergedStream {
     }, this.o.tickMs)
   }
 
-  /**
-   * The merge point of a fresh view: the latest first timestamp of the files that have older
-   * lines than their init. Lines before it are left out, so the view starts at one point in
-   * time and scrollback (merged-lines.ts) from `first` continues it in order. Waits for every
-   * file's init, at most joinHoldMs or until one file holds maxBytes.
-   */
+  /** A fresh view's init, at its merge point (merge-point.ts): false while it waits. */
   #mergePoint(): boolean {
     const ins = this.#inputs
-    const held = ins.reduce((n, i) => n + i.heldBytes, 0)
-    const ready = ins.every((i) => i.initSeen || i.done)
+    const held = ins.reduce((n, i) => n + (i.hold?.bytes ?? 0), 0)
+    const ready = ins.every((i) => i.hold?.seen || i.done)
     if (!ready && this.o.now() - this.#startedAt < this.o.joinHoldMs && held < this.o.maxBytes) {
       return false
     }
-    let point = -Infinity
-    for (const i of ins) if (i.initSeen && i.moreBefore) point = Math.max(point, i.initTs)
+    const point = mergePoint(ins.map((i) => i.hold))
     const starts = new Map<string, FilePosition>()
     for (const i of ins) {
       const at = i.release(point)
@@ -188,18 +159,7 @@ export class MergedStream {
   }
 
   #write(bytes: Uint8Array): void {
-    if (this.#closed) return
-    this.#lastWrite = this.o.now()
-    if (this.outer.write(bytes) || this.#lagging) return
-    // Behind: the files' streams are told once it drains (they may have written with room);
-    // one that does not drain in time is dropped, as a single-file client would be.
-    this.#lagging = true
-    for (const input of this.#inputs ?? []) input.behind()
-    this.#drainCheck = setTimeout(() => {
-      this.#drainCheck = null
-      if (!this.#lagging) return
-      this.dropped({ reason: 'drain', queuedBytes: this.outer.bufferedBytes + this.#queue.bytes })
-    }, this.o.drainTimeoutMs)
+    if (!this.#closed) this.#out.write(bytes)
   }
 
   #end(): void {
@@ -207,9 +167,8 @@ export class MergedStream {
     this.#closed = true
     if (this.#timer) clearTimeout(this.#timer)
     if (this.#soon) clearTimeout(this.#soon)
-    if (this.#drainCheck) clearTimeout(this.#drainCheck)
-    this.#timer = this.#soon = this.#drainCheck = null
+    this.#timer = this.#soon = null
     for (const input of this.#inputs ?? []) input.close()
-    this.outer.close()
+    this.#out.close()
   }
 }
