@@ -140,6 +140,12 @@ describe.skipIf(!enabled)('highlight rules and the histogram in Chromium', () =>
       'JSON.parse(localStorage.getItem("taillight.highlight-rules"))'
     )) as { text: string }[]
     expect(stored.map((r) => r.text)).toEqual(['timeout', 'line 000[34]\\d'])
+    // The same link again adds nothing: the rules are there already.
+    await fresh.goto('about:blank')
+    await fresh.goto(link)
+    await fresh.getByTestId('rule-import').click()
+    await expect.poll(() => fresh.evaluate('location.hash'), POLL).toBe('')
+    expect(await fresh.getByTestId('rule').count()).toBe(2)
   }, 60_000)
 
   it('a notify rule asks on the click and notifies, rate-limited, for new lines while hidden', async () => {

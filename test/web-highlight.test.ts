@@ -14,6 +14,7 @@ import {
   type HighlightRule,
 } from '../web/src/highlight-rules.js'
 import { NOTIFY_WINDOW_MS, RuleNotifier } from '../web/src/rule-notify.js'
+import { linkedRules, rulesUrl } from '../web/src/rules-link.js'
 import { segment } from '../web/src/segments.js'
 
 const rule = (p: Partial<HighlightRule>): HighlightRule => ({
@@ -80,6 +81,18 @@ describe('parsing and the link', () => {
     const code = encodeRules(rules)
     expect(code).toMatch(/^[\w-]+$/)
     expect(decodeRules(code)).toEqual(rules)
+  })
+
+  it('exports the page address with the rules and without an access token', () => {
+    const rules = [rule({ text: 'x' })]
+    const at = (search: string) =>
+      rulesUrl(rules, { origin: 'http://h:1', pathname: '/logs/', search })
+    const url = at('?token=secret&file=app.log')
+    expect(url).not.toContain('secret')
+    expect(url.startsWith('http://h:1/logs/?file=app.log#rules=')).toBe(true)
+    expect(at('?token=secret')).toMatch(/^http:\/\/h:1\/logs\/#rules=/)
+    expect(linkedRules(new URL(url).hash)).toEqual(rules)
+    expect(linkedRules('#line=5-abc')).toBeUndefined()
   })
 
   it('rejects anything but a list of well-formed rules, with a code', () => {

@@ -39,6 +39,8 @@ export class HighlightPanel {
       void navigator.clipboard?.writeText(this.url.value).catch(() => undefined)
     })
     this.offerLinked()
+    // A rules link opened in a tab already showing this page changes only the fragment.
+    addEventListener('hashchange', () => this.offerLinked())
     this.apply(true)
   }
 
@@ -82,7 +84,10 @@ export class HighlightPanel {
     this.root.hidden = false
     const done = () => ((this.offer.hidden = true), dropRulesLink())
     yes.addEventListener('click', () => {
-      this.rules = [...this.rules, ...rules].slice(0, MAX_RULES)
+      // A rule the reader already has is not added twice (a link opened again).
+      const have = new Set(this.rules.map((r) => JSON.stringify(r)))
+      const added = rules.filter((r) => !have.has(JSON.stringify(r)))
+      this.rules = [...this.rules, ...added].slice(0, MAX_RULES)
       this.apply(true)
       done()
     })

@@ -1,12 +1,15 @@
 /**
  * @module Where highlight rules live: the browser's localStorage (per origin, so per server),
- * and a link that carries them to another browser in its fragment (`#rules=`), which the server
- * never sees. A stored value that does not parse is dropped rather than breaking the page.
+ * and a link that carries them to another browser in its fragment (`#rules=`, rules-link.ts),
+ * which the server never sees. A stored value that does not parse is dropped rather than
+ * breaking the page.
  */
-import { decodeRules, encodeRules, parseRules, type HighlightRule } from './highlight-rules.js'
+import { parseRules, type HighlightRule } from './highlight-rules.js'
+import { RULES_PREFIX, rulesUrl } from './rules-link.js'
+
+export { linkedRules } from './rules-link.js'
 
 const KEY = 'taillight.highlight-rules'
-const PREFIX = '#rules='
 
 export function loadRules(storage: Storage = localStorage): HighlightRule[] {
   try {
@@ -25,18 +28,13 @@ export function saveRules(rules: readonly HighlightRule[], storage: Storage = lo
   }
 }
 
-/** This page's address with the rules in the fragment. */
-export function exportUrl(rules: readonly HighlightRule[], loc: Location = location): string {
-  return `${loc.origin}${loc.pathname}${loc.search}${PREFIX}${encodeRules(rules)}`
-}
-
-/** Rules offered by the page's fragment: undefined when it holds none. Throws RuleError. */
-export function linkedRules(hash: string): HighlightRule[] | undefined {
-  return hash.startsWith(PREFIX) ? decodeRules(hash.slice(PREFIX.length)) : undefined
+/** This page's address with the rules in the fragment (rules-link.ts). */
+export function exportUrl(rules: readonly HighlightRule[]): string {
+  return rulesUrl(rules, location)
 }
 
 /** The offer is answered: the fragment no longer describes the page. */
 export function dropRulesLink(): void {
-  if (location.hash.startsWith(PREFIX))
+  if (location.hash.startsWith(RULES_PREFIX))
     history.replaceState(null, '', `${location.pathname}${location.search}`)
 }
