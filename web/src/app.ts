@@ -1,10 +1,8 @@
 /**
- * @module Wires the viewer together for one page: the active file's connection feeds the
- * pause-aware feed, which queues into the ingest; one frame loop applies a budgeted slice of
- * that queue, then redraws the virtual list and the chrome, each at most once per animation
- * frame whatever the event rate. The App is also the page's command interface (commands.ts),
- * whose moves live in navigation.ts, the file switching in file-switch.ts, the drawing in
- * app-draw.ts.
+ * @module The viewer of one page, wired: the stream feeds the pause-aware feed and the ingest;
+ * one frame loop applies a slice of it, then draws the list and the chrome, each at most once a
+ * frame. The App is the page's command interface (commands.ts); its parts: app-view.ts (built
+ * in frame order), navigation.ts, file-switch.ts, app-controls.ts, app-draw.ts.
  */
 import type { Api, FileInfoJson } from './api.js'
 import { drawChrome } from './app-draw.js'
