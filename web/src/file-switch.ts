@@ -94,7 +94,22 @@ function showFile(app: SwitchHost): void {
   app.tabs.render(app.files, app.file)
   app.status.path(info?.path)
   app.status.backend(backendText(info))
-  el<HTMLAnchorElement>('download-file').href = app.api.url('download', { file: app.file })
+  showDownload(app)
+}
+
+const DOWNLOAD_TITLE = 'Download the whole file'
+const NO_MERGED_DOWNLOAD =
+  'The "All" view has no single file to download: use Save shown, or Download in a file\'s tab'
+
+/** The merged view interleaves several files: there is no one file to download there. */
+function showDownload(app: SwitchHost): void {
+  const a = el<HTMLAnchorElement>('download-file')
+  const merged = app.file === MERGED
+  if (merged) a.removeAttribute('href')
+  else a.href = app.api.url('download', { file: app.file })
+  a.setAttribute('aria-disabled', String(merged))
+  a.classList.toggle('disabled', merged)
+  a.title = merged ? NO_MERGED_DOWNLOAD : DOWNLOAD_TITLE
 }
 
 /**

@@ -5,6 +5,7 @@
  * user's scroll position steady.
  */
 import { stripAnsi } from './ansi.js'
+import { parseTag } from './file-tag.js'
 import { compileFilter, EMPTY_FILTER_SPEC, type Filter } from './filter.js'
 import type { Level } from './level.js'
 import { classify, LevelCounts } from './records.js'
@@ -230,13 +231,18 @@ export class LineStore {
 
   /**
    * Every row of the view, as displayed (escapes removed); "Save shown" leaves the markers out,
-   * so what it saves is lines of the file.
+   * so what it saves is lines of the file. `names`: a merged view's line after its file's name
+   * (`a.log: line`), since saved lines of several files interleaved could not be told apart;
+   * Save shown has them, a dump of the rows as displayed (markers) does not.
    */
-  shownText(markers = true): string {
+  shownText(markers = true, names = !markers): string {
     const out: string[] = []
     for (let i = 0; i < this.count; i++) {
       const e = this.row(i) as Entry
-      if (markers || !e.marker) out.push(stripAnsi(e.text))
+      if (e.marker && !markers) continue
+      // A merged view's line names its file (file-tag.ts): interleaved files stay apart.
+      const tagged = e.marker || !names ? undefined : parseTag(e.text)
+      out.push(tagged ? `${tagged.file}: ${stripAnsi(tagged.rest)}` : stripAnsi(e.text))
     }
     return out.length ? out.join('\n') + '\n' : ''
   }
