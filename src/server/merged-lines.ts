@@ -1,5 +1,6 @@
 /**
- * @module `GET /api/lines?file=*&before=MERGED&limit=N`: scrollback of the merged view.
+ * @module `GET /api/lines?file=*&before=MERGED&limit=N`: scrollback of the merged view (read
+ * forwards, `after=` and `at=`, in merged-forward.ts).
  *
  * `before` is where the view starts in each file (core/merged-cursor.ts: a cursor plus k lines
  * after it). Each file reads its `limit` lines before that point in a slot of the read pool, the
@@ -16,6 +17,7 @@ import {
 } from '../core/merged-cursor.js'
 import type { AppContext, AppEnv } from './context.js'
 import { LINES_MAX_BYTES } from './lines-pages.js'
+import { mergedForward } from './merged-forward.js'
 import { takeNewest } from './merge-newest.js'
 import { mergedFiles } from './merged-route.js'
 import { intParam, ParamError } from './query.js'
@@ -39,6 +41,11 @@ export function mergedLinesRoute(ctx: AppContext) {
     if (q.get('file') !== '*') return next()
     const files = mergedFiles(ctx, q)
     const limit = intParam(q, 'limit', 1, 1000, 100)
+    if (q.has('at') || q.has('after')) {
+      const read = ctx.reads.reader(ROUTE)
+      const eventBytes = (files[0] as (typeof files)[0]).hub.opts.maxEventBytes
+      return c.json(await mergedForward(files, q, limit, eventBytes, read))
+    }
     const text = q.get('before')
     const from = text === undefined ? undefined : parseMergedCursor(text)
     if (!from) {
