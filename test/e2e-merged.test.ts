@@ -180,6 +180,36 @@ describe.skipIf(!enabled)('merged view in Chromium', () => {
     expect((await stored(page)).filter((l) => l.includes(' INFO '))).toEqual(expected)
   }, 90_000)
 
+  it('goes to a time: the first merged line at or after it, with both files around it', async () => {
+    const t0 = Date.parse('2026-11-30T09:00:00Z')
+    const api = Array.from({ length: 400 }, (_, i) => `${at(t0 + i * 1000)} INFO api ${i}`)
+    const db = Array.from({ length: 200 }, (_, i) => `${at(t0 + i * 2000 + 500)} INFO db ${i}`)
+    const server = await s.serve([
+      p.logFile(s.dir, 'api3.log', api),
+      p.logFile(s.dir, 'db3.log', db),
+    ])
+    const page = await s.page(`${server.url}?file=*`)
+    await p.waitLines(page, (l) => l.some((x) => x.endsWith('api 399')))
+    // The input takes local time (datetime-local): 09:01:40 in the page's zone.
+    const local = (await page.evaluate(`(() => {
+      const d = new Date(${t0 + 100_000})
+      const z = (n) => String(n).padStart(2, '0')
+      return d.getFullYear() + '-' + z(d.getMonth() + 1) + '-' + z(d.getDate()) + 'T' + z(d.getHours()) + ':' + z(d.getMinutes()) + ':' + z(d.getSeconds())
+    })()`)) as string
+    await page.getByTestId('goto-time').fill(local)
+    await page.getByTestId('goto-time').press('Enter')
+    const current = page.locator('[data-testid="line"][aria-current="true"]:visible')
+    await expect.poll(() => current.allTextContents(), { timeout: 15_000 }).toEqual([api[100]])
+    const around = async () => {
+      const l = await stored(page)
+      const i = l.indexOf(api[100] as string)
+      return l.slice(i - 2, i + 2)
+    }
+    await expect.poll(around).toEqual([db[49], api[99], api[100], db[50]])
+    expect((await page.getByTestId('goto-time').getAttribute('class')) ?? '').not.toMatch(/invalid/)
+    expect(await page.getByTestId('live').isVisible()).toBe(true)
+  }, 60_000)
+
   async function restartOn(files: string[], port: number): Promise<RunningServer> {
     // The old socket is gone after SIGKILL; retry briefly in case the port is still settling.
     for (let i = 0; ; i++) {
