@@ -3,7 +3,13 @@
  * without pushing out the lines after it; what does not fit stays behind as a smaller marker
  * that says so. The rows after the marker keep their place on screen.
  */
-import { loadRange, skippedLabel, type RangeApi, type SkippedMark } from './skipped-range.js'
+import {
+  loadable,
+  loadRange,
+  skippedLabel,
+  type RangeApi,
+  type SkippedMark,
+} from './skipped-range.js'
 import type { Entry, LineStore } from './store.js'
 
 export interface SkippedLoadContext {
@@ -19,7 +25,8 @@ export interface SkippedLoadContext {
 export async function loadSkipped(ctx: SkippedLoadContext, file: string, e: Entry) {
   const { store } = ctx
   const mark = e.skipped
-  if (!mark || mark.loading) return
+  // A merged view's range has no one file to read it from (skipped-range.ts: mergedRange).
+  if (!mark || mark.loading || !loadable(mark.range)) return
   const at = store.positionOf(e)
   if (at < 0) return
   const room = store.cap - store.after(at) - 1

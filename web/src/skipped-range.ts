@@ -2,8 +2,10 @@
  * @module A skipped range of the file (sent as `event: skipped`, or let go by the page's own
  * queue): its marker text, and loading it on demand with `/api/lines?after=&until=`. Loading is
  * bounded by the room the ring has for it: a range larger than that gets its newest part, the
- * part next to the lines already shown, and a smaller range remains for the rest.
+ * part next to the lines already shown, and a smaller range remains for the rest. The merged
+ * view's own ranges are not loaded: they name where to read the lines instead.
  */
+import { isMergedCursor } from '../../src/core/merged-cursor.js'
 import type { LinesJson, SkippedEvent } from '../../src/core/protocol.js'
 
 export interface SkippedMark {
@@ -39,16 +41,29 @@ export function humanBytes(n: number): string {
   return `${v.toFixed(digits)} ${units[u]}`
 }
 
+/**
+ * A range the merged view let go runs between two merged cursors: no one file's `after..until`
+ * holds it, so it has no "load"; each file's own tab reads its part of it.
+ */
+export function mergedRange(r: SkippedEvent): boolean {
+  return isMergedCursor(r.from) || isMergedCursor(r.to)
+}
+
 export function loadable(r: SkippedEvent): boolean {
-  return r.from !== '' && r.to !== ''
+  return r.from !== '' && r.to !== '' && !mergedRange(r)
 }
 
 export function skippedLabel(m: SkippedMark): string {
   const size = `${humanBytes(m.range.bytes)} skipped`
   if (m.loading) return `${size} · loading…`
   if (m.note) return `${size} · ${m.note}`
+  if (mergedRange(m.range)) return `${size} · ${MERGED_NOTE}`
   return loadable(m.range) ? `${size} ·` : `${size} (not loadable: no cursor)`
 }
+
+const MERGED_NOTE =
+  'the page could not keep up with all files; the lines are in the files: read them in each ' +
+  "file's tab (Go to time)"
 
 /**
  * Reads the range forwards, page by page, while it fits in `room` lines. If it does not, reads
