@@ -1,7 +1,12 @@
-// Bundles the browser viewer (web/src/main.ts) into web/dist/, which the server serves at / and /log.
+// Bundles the browser viewer (web/src/main.ts) into web/dist/, which the server serves at / and /log,
+// and the stream worker (web/src/worker-main.ts) into a bundle of its own: the worker needs only
+// the SSE reader, so it starts without downloading and parsing the whole viewer again. Its name
+// carries a hash of its content (stream-worker.<hash>.js), so the server can let browsers cache it
+// for good (node-assets.ts) and a new build is never mixed with an old worker.
 // Kept dependency-free beyond esbuild so `npm run build` works in a fresh `npm ci` checkout.
 import { build } from 'esbuild'
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -18,9 +23,7 @@ for (const name of await readdir(webDir)) {
   if (/\.(html|css|svg|ico)$/.test(name)) await copyFile(join(webDir, name), join(outDir, name))
 }
 
-const options = {
-  entryPoints: [join(webDir, 'src', 'main.ts')],
-  outfile: join(outDir, 'app.js'),
+const common = {
   bundle: true,
   format: 'iife',
   target: 'es2020',
@@ -32,13 +35,38 @@ const options = {
   logLevel: 'warning',
 }
 
+const workerEntry = { ...common, entryPoints: [join(webDir, 'src', 'worker-main.ts')] }
+// Watch mode keeps one fixed worker name: its content changes under the page on every save.
+let workerName = 'stream-worker.js'
+let workerCode = new Uint8Array(0)
+if (!watch) {
+  const worker = await build({ ...workerEntry, write: false, sourcemap: false })
+  workerCode = worker.outputFiles[0].contents
+  const workerHash = createHash('sha256').update(workerCode).digest('hex').slice(0, 12)
+  workerName = `stream-worker.${workerHash}.js`
+  await writeFile(join(outDir, workerName), workerCode)
+}
+
+const options = {
+  ...common,
+  entryPoints: [join(webDir, 'src', 'main.ts')],
+  outfile: join(outDir, 'app.js'),
+  // The page starts the worker by this name, relative to app.js (so --base-path keeps working).
+  define: { __STREAM_WORKER__: JSON.stringify(workerName) },
+}
+
 if (watch) {
   const { context } = await import('esbuild')
   const ctx = await context(options)
   await ctx.watch()
+  const workerCtx = await context({ ...workerEntry, outfile: join(outDir, workerName) })
+  await workerCtx.watch()
   console.log('build-web: watching web/src')
 } else {
   const result = await build({ ...options, metafile: true })
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0)
-  console.log(`build-web: web/dist written (${(bytes / 1024).toFixed(1)} KiB)`)
+  const kib = (n) => (n / 1024).toFixed(1)
+  console.log(
+    `build-web: web/dist written (app.js ${kib(bytes)} KiB, ${workerName} ${kib(workerCode.length)} KiB)`
+  )
 }

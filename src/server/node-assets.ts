@@ -3,7 +3,9 @@
  *
  * The directory is read once at start into a map of exact URL paths: a request can only ever
  * name one of those entries, never build a path, so `../`, encoded dots and symlinks lead
- * nowhere (symlinks are skipped when reading).
+ * nowhere (symlinks are skipped when reading). A file whose name carries a hash of its content
+ * (the stream worker's bundle, stream-worker.<hash>.js) never changes under that name, so it is
+ * cached for a year; the rest is revalidated (no-cache) and the page itself is never stored.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
@@ -24,11 +26,21 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 }
 
+/** name.<12 hex>.ext: the web build's content-hashed files. */
+const HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url))
+
+interface Asset {
+  bytes: Uint8Array
+  type: string
+  cache: string
+}
 
 /** Loads web/dist; undefined when it has no index.html (the app then serves its fallback page). */
 export function loadAssets(dir = WEB_DIST): Assets | undefined {
-  const files = new Map<string, { bytes: Uint8Array; type: string }>()
+  const files = new Map<string, Asset>()
   const walk = (abs: string, url: string, depth: number) => {
     let entries
     try {
@@ -41,7 +53,8 @@ export function loadAssets(dir = WEB_DIST): Assets | undefined {
       if (e.isDirectory() && depth < 4) walk(join(abs, e.name), `${url}${e.name}/`, depth + 1)
       else if (e.isFile()) {
         const type = TYPES[extname(e.name).toLowerCase()] ?? 'application/octet-stream'
-        files.set(url + e.name, { bytes: readFileSync(join(abs, e.name)), type })
+        const cache = HASHED.test(e.name) ? IMMUTABLE : 'no-cache'
+        files.set(url + e.name, { bytes: readFileSync(join(abs, e.name)), type, cache })
       }
     }
   }
@@ -49,16 +62,18 @@ export function loadAssets(dir = WEB_DIST): Assets | undefined {
   const index = files.get('/index.html')
   if (!index) return undefined
   files.delete('/index.html')
-  const respond = (f: { bytes: Uint8Array; type: string }) =>
+  // The page names the current build's files: a stored copy could name files no longer served.
+  const page = { ...index, cache: 'no-store' }
+  const respond = (f: Asset) =>
     new Response(f.bytes, {
       headers: {
         'Content-Type': f.type,
-        'Cache-Control': 'no-cache',
+        'Cache-Control': f.cache,
         'X-Content-Type-Options': 'nosniff',
       },
     })
   return {
-    page: () => respond(index),
+    page: () => respond(page),
     get: (path) => {
       const f = files.get(path)
       return f ? respond(f) : undefined

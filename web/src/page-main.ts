@@ -1,6 +1,7 @@
 /**
  * @module The page: reads its URL (token, file, cap, lines, worker, permalink), starts the
- * stream worker and the viewer, and wires the page-wide controls.
+ * stream worker and the viewer, and wires the page-wide controls. The stream is asked for
+ * first: the worker reads it while this thread builds the viewer (see openEarly).
  */
 import { Api } from './api.js'
 import { App } from './app.js'
@@ -14,7 +15,10 @@ import { parsePermalink } from './permalink.js'
 import { el } from './dom.js'
 
 import { Connection, type StreamFactory } from './connection.js'
-import { WorkerStream } from './worker-stream.js'
+import { openEarly, WorkerStream, type EarlyStream } from './worker-stream.js'
+
+/** The stream worker's bundle, named for its content by the web build (scripts/build-web.mjs). */
+declare const __STREAM_WORKER__: string
 
 const DEFAULT_CAP = 100_000
 // Fixed 20px rows: 500k lines is a 10M px list, safely under Chromium's ~16.7M px element limit.
@@ -29,15 +33,24 @@ export function runPage(script: string): void {
   const base = new URL('.', location.href).toString()
   const token = params.get('token')
   const api = new Api(base, token)
-  // Asked first, while the page builds itself: the tabs need it, the first lines do not wait.
-  const files = api.files()
-  const panel = new Panel()
   const linesParam = Number(params.get('lines') ?? NaN)
   const initLines = Number.isInteger(linesParam) && linesParam >= 0 ? linesParam : undefined
   const worker = params.get('worker') === '0' ? undefined : startWorker(script)
+  // The file the address names (startPage opens the same one first); a permalink opens where
+  // it points instead, so it is not asked early.
+  const asked = params.get('file') ?? undefined
+  let early: EarlyStream | undefined =
+    worker && !parsePermalink(location.hash)
+      ? openEarly(worker, { base, token, file: asked, initLines, cap })
+      : undefined
+  // Asked next, while the page builds itself: the tabs need it, the first lines do not wait.
+  const files = api.files()
+  const panel = new Panel()
   const streams: StreamFactory | undefined = worker
-    ? (file, h, skip) =>
-        new WorkerStream(worker, h, {
+    ? (file, h, skip) => {
+        const adopt = early?.file === file ? early : undefined
+        early = undefined
+        return new WorkerStream(worker, h, {
           base,
           token,
           file,
@@ -45,7 +58,9 @@ export function runPage(script: string): void {
           cap,
           backlog: () => app.ingest.queued,
           inPage: () => new Connection(api, file, h, initLines, skip),
+          early: adopt,
         })
+      }
     : undefined
   const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines, streams)
   // Before the rest is wired: the stream opens now, and nothing it sends arrives in this task.
@@ -78,10 +93,12 @@ export function runPage(script: string): void {
   Object.assign(window, { taillight: app })
 }
 
-/** The stream worker runs this same script; undefined where workers are unavailable. */
+/** The stream worker's bundle sits beside app.js; undefined where workers are unavailable. */
 function startWorker(script: string): Worker | undefined {
   try {
-    return new Worker(script, { name: 'taillight-stream' })
+    return new Worker(new URL(__STREAM_WORKER__, new URL(script, location.href)), {
+      name: 'taillight-stream',
+    })
   } catch {
     return undefined
   }

@@ -23,6 +23,35 @@ export interface WorkerStreamOptions {
   backlog: () => number
   /** The same stream in the page, for when the worker cannot run (a failed load, a policy). */
   inPage: () => Stream
+  /** This stream, already asked of the worker by openEarly: adopted, not asked again. */
+  early?: EarlyStream
+}
+
+/** A stream the page asked the worker for before building the viewer (openEarly). */
+export interface EarlyStream {
+  readonly file?: string
+  readonly open: number
+  readonly start: number
+  readonly granted: number
+}
+
+/**
+ * Opens, starts and grants the first window of a stream before the viewer exists: the worker
+ * reads the init while the main thread builds the toolbar, and its messages wait in the queue
+ * until the WorkerStream made for the same file (with `early`) takes them.
+ */
+export function openEarly(
+  worker: Worker,
+  o: Omit<WorkerStreamOptions, 'backlog' | 'inPage' | 'early'>
+): EarlyStream {
+  const { base, token, file, initLines, cap } = o
+  const open = ++generations
+  const post = (m: ToWorker) => worker.postMessage(m)
+  post({ cmd: 'open', gen: open, base, token, file, initLines, cap })
+  const start = ++generations
+  post({ cmd: 'start', gen: start })
+  post({ cmd: 'pull', gen: start, lines: WINDOW })
+  return { file, open, start, granted: WINDOW }
 }
 
 // A worker that failed once is not asked again by the streams that follow.
@@ -34,6 +63,7 @@ export class WorkerStream implements Stream {
   private heard = false
   private started: { cursor?: string } | undefined
   private fallback: Stream | undefined
+  private early: EarlyStream | undefined
 
   constructor(
     private readonly worker: Worker,
@@ -46,6 +76,11 @@ export class WorkerStream implements Stream {
     }
     worker.onmessage = (ev: MessageEvent<FromWorker>) => this.onMessage(ev.data)
     worker.onerror = (ev) => this.onError(ev)
+    this.early = opts.early
+    if (this.early) {
+      this.gen = this.early.open
+      return
+    }
     const { base, token, file, initLines, cap } = opts
     this.post({ cmd: 'open', gen: this.gen, base, token, file, initLines, cap })
   }
@@ -57,6 +92,13 @@ export class WorkerStream implements Stream {
   start(cursor?: string): void {
     if (this.fallback) return this.fallback.start(cursor)
     this.started = { cursor }
+    const early = this.early
+    this.early = undefined
+    if (early && cursor === undefined) {
+      this.gen = early.start
+      this.granted = early.granted
+      return this.topUp()
+    }
     this.gen = ++generations
     this.granted = 0
     this.post({ cmd: 'start', gen: this.gen, cursor })
@@ -65,6 +107,7 @@ export class WorkerStream implements Stream {
 
   stop(): void {
     if (this.fallback) return this.fallback.stop()
+    this.early = undefined
     this.started = undefined
     this.gen = ++generations
     this.granted = 0
