@@ -111,6 +111,40 @@ describe('GET /events?file=* (merged view)', () => {
     await second.cancel()
   })
 
+  it('a file added while the stream is open joins it, with its place in the merged cursor', async () => {
+    const a = new FakeSource('a', { content: old(1, 'a1') })
+    const t = setup([a])
+    const body = readBody(await t.app.request('/events?file=*'))
+    await until(() => merged(body.parser.events).length >= 1, 3000, 'a1')
+    const c = new FakeSource('c', { content: old(2, 'c2') })
+    t.registry.add(c)
+    // The stream looks for new files every DISCOVER_MS: c's first lines come without a reconnect.
+    await until(() => merged(body.parser.events).some((m) => m.file === 'c'), 5000, 'c joins')
+    const now = Date.now()
+    c.append(`${stamp(now)} c3\n`)
+    a.append(`${stamp(now + 1)} a4\n`)
+    await until(() => merged(body.parser.events).length >= 4, 5000, 'live lines of both')
+    expect(body.parser.events.filter((e) => e.event === 'init')).toHaveLength(1)
+    expect(merged(body.parser.events).map((m) => `${m.file}:${m.line.split(' ')[1]}`)).toEqual([
+      'a:a1',
+      'c:c2',
+      'c:c3',
+      'a:a4',
+    ])
+    const cursor = body.parser.lastId
+    expect([...parseMergedCursor(cursor)!.keys()]).toEqual(['a', 'c'])
+    await body.cancel()
+    // Resuming by that cursor: c's next line once, nothing of it again.
+    c.append(`${stamp(now + 2)} c5\n`)
+    const again = readBody(
+      await t.app.request('/events?file=*', { headers: { 'last-event-id': cursor } })
+    )
+    await until(() => merged(again.parser.events).length >= 1, 5000, 'c5')
+    await new Promise((r) => setTimeout(r, 400))
+    expect(merged(again.parser.events).map((m) => m.line.split(' ')[1])).toEqual(['c5'])
+    await again.cancel()
+  })
+
   it('a malformed merged cursor gets reset, then a fresh init', async () => {
     const t = setup([new FakeSource('a', { content: old(1, 'x') }), new FakeSource('b')])
     const res = await t.app.request('/events?file=*&lastEventId=' + encodeURIComponent('*a=+3'))

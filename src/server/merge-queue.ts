@@ -75,6 +75,11 @@ export class MergeQueue {
     return this.#bytes
   }
 
+  /** A file that appeared while the merge runs; returns its index. */
+  addFile(): number {
+    return this.#files.push(new FileQueue()) - 1
+  }
+
   bytesOf(file: number): number {
     return this.#files[file]?.bytes ?? 0
   }

@@ -7,9 +7,9 @@
  */
 import { MAX_MERGED_FILES } from '../core/merged-cursor.js'
 import { visibleFiles } from './access.js'
-import type { AppContext } from './context.js'
+import type { AppContext, FileEntry } from './context.js'
 import { MergedStream } from './merged-stream.js'
-import type { MergedOptions } from './merged-types.js'
+import type { MergedFile, MergedOptions } from './merged-types.js'
 import { ParamError } from './query.js'
 import type { SseSink } from './sink.js'
 
@@ -54,10 +54,20 @@ export function startMerged(ctx: AppContext, sink: SseSink, req: MergedRequest):
     tickMs: 50,
     now: () => hub.now(),
   }
-  const files = entries.map((f) => ({
+  const toMerged = (f: FileEntry): MergedFile => ({
     id: f.source.id,
     hub: f.hub,
     lines: req.lines ?? f.lines ?? ctx.defaultLines,
-  }))
-  return new MergedStream(files, sink, { cursor: req.cursor, skip: req.skip }, o)
+  })
+  // Files added to the registry later join the open stream (a glob's new match), not only the
+  // next connection; access is this request's, as for the files it started with.
+  const discover = () => {
+    try {
+      return mergedFiles(ctx, req.q).map(toMerged)
+    } catch {
+      return []
+    }
+  }
+  const req2 = { cursor: req.cursor, skip: req.skip }
+  return new MergedStream(entries.map(toMerged), sink, req2, o, discover)
 }

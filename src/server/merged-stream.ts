@@ -8,7 +8,12 @@
  * keep up slows, skips or drops per file like any other; nothing here grows with the input:
  * the merge holds at most its bound, and a dropped client resumes from the file by cursor.
  */
-import { formatMergedCursor, parseMergedCursor, type FilePosition } from '../core/merged-cursor.js'
+import {
+  formatMergedCursor,
+  MAX_MERGED_FILES,
+  parseMergedCursor,
+  type FilePosition,
+} from '../core/merged-cursor.js'
 import { mergePoint } from './merge-point.js'
 import { MergeQueue, type FileState } from './merge-queue.js'
 import { encodeMerged, mergedFrames } from './merged-frames.js'
@@ -25,6 +30,8 @@ const FRAMES_PER_TURN = 8
  * and a frame per flush per file would cost the client (and us) an event each.
  */
 const COALESCE_MS = 10
+/** How often the files the request may read are looked at for new ones (a map walk). */
+export const DISCOVER_MS = 1000
 
 export class MergedStream {
   readonly #queue: MergeQueue
@@ -35,6 +42,8 @@ export class MergedStream {
   #closed = false
   #timer: ReturnType<typeof setTimeout> | null = null
   #soon: ReturnType<typeof setTimeout> | null = null
+  #discovery: ReturnType<typeof setInterval> | null = null
+  readonly #req: { skip?: number }
   /** A fresh view: the init goes out once every file's init is in (see #mergePoint). */
   #initPending: boolean
   readonly #startedAt: number
@@ -43,8 +52,11 @@ export class MergedStream {
     files: readonly MergedFile[],
     readonly outer: SseSink,
     req: { cursor?: string; skip?: number },
-    readonly o: MergedOptions
+    readonly o: MergedOptions,
+    /** The files the request may read now: new ones join while the stream is open. */
+    discover?: () => readonly MergedFile[]
   ) {
+    this.#req = { skip: req.skip }
     this.#ids = files.map((f) => f.id)
     this.#queue = new MergeQueue(files.length, o)
     outer.onClose(() => this.#end())
@@ -71,7 +83,26 @@ export class MergedStream {
       const cursor = input.start.cursor || undefined
       input.stream = f.hub.attach(input.sink, { lines: f.lines, cursor, skip: req.skip })
     })
+    if (discover) this.#discovery = setInterval(() => this.#join(discover()), DISCOVER_MS)
     this.pump()
+  }
+
+  /**
+   * Files not merged yet join as a resumed view's do: their stream's first lines (the file from
+   * its start of following, up to `lines`) and live, with their place in the merged cursor.
+   */
+  #join(files: readonly MergedFile[]): void {
+    if (this.#closed || this.#initPending) return
+    for (const f of files) {
+      if (this.#ids.includes(f.id) || this.#ids.length >= MAX_MERGED_FILES) continue
+      const index = this.#queue.addFile()
+      const start = { cursor: '', k: 0 }
+      const input = new MergedInput(index, f.id, start, this.#queue, this, false)
+      this.#ids.push(f.id)
+      this.#inputs.push(input)
+      this.#sent.set(f.id, start)
+      input.stream = f.hub.attach(input.sink, { lines: f.lines, skip: this.#req.skip })
+    }
   }
 
   get closed(): boolean {
@@ -167,7 +198,8 @@ export class MergedStream {
     this.#closed = true
     if (this.#timer) clearTimeout(this.#timer)
     if (this.#soon) clearTimeout(this.#soon)
-    this.#timer = this.#soon = null
+    if (this.#discovery) clearInterval(this.#discovery)
+    this.#timer = this.#soon = this.#discovery = null
     for (const input of this.#inputs ?? []) input.close()
     this.#out.close()
   }
