@@ -177,6 +177,13 @@ describe('GET /events?file=* (merged view)', () => {
       await new Promise((r) => setTimeout(r, 400))
       expect(merged(body.parser.events).map((g) => g.file)).toEqual(['web', 'shared'])
       expect(body.parser.lastId).not.toContain('db')
+      // Files added later join under the same access: web's group, not another group's.
+      t.registry.add(new FakeSource('ops', { content: old(5, 'ops-line') }), { groups: ['ops'] })
+      t.registry.add(new FakeSource('web2', { content: old(6, 'web2-line') }), { groups: ['web'] })
+      await until(() => merged(body.parser.events).some((g) => g.file === 'web2'), 5000, 'web2')
+      await new Promise((r) => setTimeout(r, 400))
+      expect(merged(body.parser.events).map((g) => g.file)).toEqual(['web', 'shared', 'web2'])
+      expect(body.parser.lastId).not.toContain('ops')
       await body.cancel()
       // Nobody may read nothing: a user of no group sees only the shared file; no file at all is 404.
       const none = setup([new FakeSource('db2')], {
