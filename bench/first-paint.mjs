@@ -5,7 +5,9 @@
  * each, so no HTTP cache, like a first visit), with the real server following a file of LINES
  * lines. Prints p50/p90/max (with the machine's load average: on a busy box every step is
  * slower) and, per load, when the HTML and the script arrived and /api/files was asked and
- * answered, so a slow step shows as the gap before it. (The stream's request is not in the
+ * answered, when the stream worker's script arrived, and when the page had built the viewer
+ * (mark taillight-viewer) and wired the rest (taillight-wired), so a slow step shows as the gap
+ * before it. (The stream's request is not in the
  * page's resource timing: EventSource and the stream worker's fetch are not listed there.)
  * Usage: node bench/first-paint.mjs [--loads 10] [--lines 5000] [--query worker=0] [--json FILE]
  * (`--query`: added to the page's URL, to compare the viewer's options)
@@ -55,12 +57,19 @@ const STEPS = `(() => {
   const nav = performance.getEntriesByType('navigation')[0]
   const res = (part) => performance.getEntriesByType('resource').find((r) => r.name.includes(part))
   const at = (r, k) => (r ? Math.round(r[k]) : undefined)
+  const mark = (name) => at(performance.getEntriesByName(name)[0], 'startTime')
   return {
     firstLine: Math.round(window.__firstLine),
     html: Math.round(nav.responseEnd),
     script: at(res('app.js'), 'responseEnd'),
     filesStart: at(res('api/files'), 'startTime'),
     filesEnd: at(res('api/files'), 'responseEnd'),
+    worker: at(res('stream-worker'), 'responseEnd'),
+    viewer: mark('taillight-viewer'),
+    wired: mark('taillight-wired'),
+    heard: mark('taillight-heard'),
+    init: mark('taillight-init'),
+    fcp: at(performance.getEntriesByName('first-contentful-paint')[0], 'startTime'),
   }
 })()`
 
@@ -105,11 +114,28 @@ console.log(
 console.log(
   `  p50 ${result.p50} ms   p90 ${result.p90} ms   max ${result.max} ms   (load average ${load.join(' ')})`
 )
-console.log('  per load (ms since navigation): html  app.js  files→  →files  first line')
+console.log(
+  '  per load (ms since navigation): html  app.js  files→  →files  worker  viewer   wired   heard    init     fcp  first line'
+)
 for (const r of runs) {
   const f = (v) => String(v ?? '-').padStart(6)
   console.log(
-    `  ${f(r.html)}  ${f(r.script)}  ${f(r.filesStart)}  ${f(r.filesEnd)}  ${f(r.firstLine)}`
+    '  ' +
+      [
+        r.html,
+        r.script,
+        r.filesStart,
+        r.filesEnd,
+        r.worker,
+        r.viewer,
+        r.wired,
+        r.heard,
+        r.init,
+        r.fcp,
+        r.firstLine,
+      ]
+        .map(f)
+        .join('  ')
   )
 }
 if (JSON_PATH) writeFileSync(JSON_PATH, JSON.stringify(result, null, 2) + '\n')

@@ -65,6 +65,8 @@ export function runPage(script: string): void {
   const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines, streams)
   // Before the rest is wired: the stream opens now, and nothing it sends arrives in this task.
   void app.start(files)
+  // Marks for bench/first-paint.mjs: what building the viewer costs before the first rows.
+  performance.mark('taillight-viewer')
 
   wireGotoTime(api, () => app.file, app)
   const { highlights } = wireExtras(app)
@@ -91,6 +93,7 @@ export function runPage(script: string): void {
   })
   // Exposed for the end-to-end tests and the browser benchmark (read-only use).
   Object.assign(window, { taillight: app })
+  performance.mark('taillight-wired')
 }
 
 /** The stream worker's bundle sits beside app.js; undefined where workers are unavailable. */

@@ -138,12 +138,14 @@ export class WorkerStream implements Stream {
   }
 
   private onMessage(m: FromWorker): void {
+    if (!this.heard) performance.mark('taillight-heard')
     this.heard = true
     if (m.gen !== this.gen) return
     switch (m.t) {
       case 'status':
         return this.h.status(m.s)
       case 'init':
+        performance.mark('taillight-init')
         return this.h.init(m.ev, m.cursor)
       case 'reset':
         return this.h.notice('reset', m.data, undefined)
