@@ -96,4 +96,30 @@ describe('merged view read forwards (at=, after=)', () => {
       'bad_param'
     )
   })
+
+  it('a file longer than one read page: pages end where its read did, none lost or out of order', async () => {
+    const pad = 'x'.repeat(1000) // a read page (512 KiB) holds ~500: less than a page of 1000
+    const big = Array.from({ length: 3000 }, (_, i) => `${at(i)} INFO big ${i} ${pad}`)
+    const small = Array.from({ length: 100 }, (_, i) => `${at(i * 30 + 0.5)} INFO small ${i}`)
+    writeFileSync(join(tmp.dir, 'big.log'), big.map((l) => `${l}\n`).join(''))
+    writeFileSync(join(tmp.dir, 'small.log'), small.map((l) => `${l}\n`).join(''))
+    const sources = [
+      tmp.track(await createFileSource('big.log', join(tmp.dir, 'big.log'))),
+      tmp.track(await createFileSource('small.log', join(tmp.dir, 'small.log'))),
+    ]
+    const t = createApp({ sources, version: 't' })
+    tmp.track({ close: async () => t.close() })
+    const get = async (q: string) =>
+      (await (await t.app.request(`/api/lines?file=*&${q}`)).json()) as Page
+    const all = [...big, ...small].sort(
+      (x, y) => Date.parse(x.slice(0, 24)) - Date.parse(y.slice(0, 24))
+    )
+    let page = await get(`at=${encodeURIComponent(at(-1))}&limit=1000`)
+    const seen = [...page.lines]
+    for (let i = 0; i < 50 && page.more; i++) {
+      page = await get(`after=${encodeURIComponent(page.last)}&limit=1000`)
+      seen.push(...page.lines)
+    }
+    expect(seen).toEqual(all)
+  })
 })

@@ -13,7 +13,7 @@ import { cursorRun } from '../core/cursor.js'
 import { formatMergedCursor, parseMergedCursor, type FilePosition } from '../core/merged-cursor.js'
 import type { FileEntry } from './context.js'
 import { atCursor } from './lines-at.js'
-import { PAGE_BYTES } from './lines-pages.js'
+import { LINES_MAX_BYTES, PAGE_BYTES } from './lines-pages.js'
 import { takeOldest } from './merge-oldest.js'
 import { ParamError } from './query.js'
 import type { Read } from './read-pool.js'
@@ -86,7 +86,7 @@ export async function mergedAfter(
     // The cursor after the last line taken is the start of the first one left.
     let cursor = p.last
     if (rest > 0) {
-      const s = await read(() => p.source.readBefore(p.last, rest, PAGE_BYTES + eventBytes), true)
+      const s = await read(() => p.source.readBefore(p.last, rest, LINES_MAX_BYTES), true)
       if ('stale' in s) throw new ParamError('stale', `${p.id} changed while read`, 'after', 409)
       cursor = s.first
     }
