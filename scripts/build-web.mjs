@@ -1,6 +1,6 @@
-// Bundles the browser viewer (web/src/main.ts) into web/dist/, which the server serves at / and /log,
-// and the stream worker (web/src/worker-main.ts) into a bundle of its own: the worker needs only
-// the SSE reader, so it starts without downloading and parsing the whole viewer again. Its name
+// Bundles the browser viewer (web/src/main.ts) into web/dist/, which the server serves at / and /log;
+// its boot script (boot-main.ts: boot.js starts the stream before app.js has arrived); and the
+// stream worker (web/src/worker-main.ts) into a bundle of its own: the worker needs only the SSE reader, so it starts without downloading and parsing the whole viewer again. Its name
 // carries a hash of its content (stream-worker.<hash>.js), so the server can let browsers cache it
 // for good (node-assets.ts) and a new build is never mixed with an old worker.
 // Kept dependency-free beyond esbuild so `npm run build` works in a fresh `npm ci` checkout.
@@ -47,12 +47,20 @@ if (!watch) {
   await writeFile(join(outDir, workerName), workerCode)
 }
 
+// The page starts the worker by this name, relative to its script (so --base-path keeps working).
+const define = { __STREAM_WORKER__: JSON.stringify(workerName) }
 const options = {
   ...common,
   entryPoints: [join(webDir, 'src', 'main.ts')],
   outfile: join(outDir, 'app.js'),
-  // The page starts the worker by this name, relative to app.js (so --base-path keeps working).
-  define: { __STREAM_WORKER__: JSON.stringify(workerName) },
+  define,
+}
+// boot.js, the page's first script: starts the worker and the stream before app.js arrives.
+const bootOptions = {
+  ...common,
+  entryPoints: [join(webDir, 'src', 'boot-main.ts')],
+  outfile: join(outDir, 'boot.js'),
+  define,
 }
 
 if (watch) {
@@ -61,12 +69,16 @@ if (watch) {
   await ctx.watch()
   const workerCtx = await context({ ...workerEntry, outfile: join(outDir, workerName) })
   await workerCtx.watch()
+  const bootCtx = await context(bootOptions)
+  await bootCtx.watch()
   console.log('build-web: watching web/src')
 } else {
+  const booted = await build({ ...bootOptions, metafile: true })
+  const bootBytes = Object.values(booted.metafile.outputs).reduce((n, o) => n + o.bytes, 0)
   const result = await build({ ...options, metafile: true })
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0)
   const kib = (n) => (n / 1024).toFixed(1)
   console.log(
-    `build-web: web/dist written (app.js ${kib(bytes)} KiB, ${workerName} ${kib(workerCode.length)} KiB)`
+    `build-web: web/dist written (app.js ${kib(bytes)} KiB, boot.js ${kib(bootBytes)} KiB, ${workerName} ${kib(workerCode.length)} KiB)`
   )
 }

@@ -2,7 +2,8 @@
  * How the viewer's files are cached: the stream worker's bundle, named for its content, is
  * cached for good (a new build names a new file); app.js and the rest are revalidated; the page
  * is never stored, so it always names the current build's worker. The same under --base-path,
- * and the page built by `npm run build` names a worker the server serves.
+ * and the page built by `npm run build` names a worker the server serves, from its boot script
+ * (boot.js, first in <head>) and from app.js alike.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -88,5 +89,23 @@ describe('the built viewer', () => {
     // Only the stream reader: far smaller than the viewer, and none of the viewer's DOM code.
     expect(worker.length).toBeLessThan(script.length / 3)
     expect(worker).not.toContain('querySelector')
+  })
+
+  it('the page loads boot.js first, which starts the same worker bundle as app.js', async () => {
+    const t = app('/logs', WEB_DIST)
+    const html = await (await get(t, '/logs/')).text()
+    const first = /<script src="([^"]+)"/.exec(html)?.[1]
+    expect(first).toBe('boot.js')
+    // In <head>, before the stylesheet: a script after a stylesheet waits for it.
+    expect(html.indexOf('src="boot.js"')).toBeLessThan(html.indexOf('rel="stylesheet"'))
+    const res = await get(t, '/logs/boot.js')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    const bootJs = await res.text()
+    const appJs = readFileSync(join(WEB_DIST, 'app.js'), 'utf8')
+    const name = /stream-worker\.[0-9a-f]{12}\.js/.exec(bootJs)?.[0]
+    expect(name).toBeDefined()
+    expect(appJs).toContain(name)
+    expect(bootJs.length).toBeLessThan(appJs.length / 10)
   })
 })

@@ -1,7 +1,6 @@
 /**
- * @module The page: reads its URL (token, file, cap, lines, worker, permalink), starts the
- * stream worker and the viewer, and wires the page-wide controls. The stream is asked for
- * first: the worker reads it while this thread builds the viewer (see openEarly).
+ * @module The page: takes the stream worker, the early stream and the file list that boot.js
+ * started (page-boot.ts), builds the viewer on them, and wires the page-wide controls.
  */
 import { Api } from './api.js'
 import { App } from './app.js'
@@ -15,36 +14,17 @@ import { parsePermalink } from './permalink.js'
 import { el } from './dom.js'
 
 import { Connection, type StreamFactory } from './connection.js'
-import { openEarly, WorkerStream, type EarlyStream } from './worker-stream.js'
-
-/** The stream worker's bundle, named for its content by the web build (scripts/build-web.mjs). */
-declare const __STREAM_WORKER__: string
-
-const DEFAULT_CAP = 100_000
-// Fixed 20px rows: 500k lines is a 10M px list, safely under Chromium's ~16.7M px element limit.
-const MAX_CAP = 500_000
+import { boot, takeBoot } from './page-boot.js'
+import { pageParams } from './page-params.js'
+import { WorkerStream } from './worker-stream.js'
 
 export function runPage(script: string): void {
-  const params = new URLSearchParams(location.search)
-  const capParam = Number(params.get('cap'))
-  const cap =
-    Number.isInteger(capParam) && capParam >= 100 && capParam <= MAX_CAP ? capParam : DEFAULT_CAP
-  // Relative to the page so the viewer also works behind a reverse proxy under a sub-path.
-  const base = new URL('.', location.href).toString()
-  const token = params.get('token')
+  const { cap, base, token, initLines } = pageParams()
+  // Usually done by boot.js while this bundle was on its way; else now, before the viewer.
+  const started = takeBoot() ?? boot(pageParams(), script)
+  const { worker, files } = started
+  let early = started.early
   const api = new Api(base, token)
-  const linesParam = Number(params.get('lines') ?? NaN)
-  const initLines = Number.isInteger(linesParam) && linesParam >= 0 ? linesParam : undefined
-  const worker = params.get('worker') === '0' ? undefined : startWorker(script)
-  // The file the address names (startPage opens the same one first); a permalink opens where
-  // it points instead, so it is not asked early.
-  const asked = params.get('file') ?? undefined
-  let early: EarlyStream | undefined =
-    worker && !parsePermalink(location.hash)
-      ? openEarly(worker, { base, token, file: asked, initLines, cap })
-      : undefined
-  // Asked next, while the page builds itself: the tabs need it, the first lines do not wait.
-  const files = api.files()
   const panel = new Panel()
   const streams: StreamFactory | undefined = worker
     ? (file, h, skip) => {
@@ -94,15 +74,4 @@ export function runPage(script: string): void {
   // Exposed for the end-to-end tests and the browser benchmark (read-only use).
   Object.assign(window, { taillight: app })
   performance.mark('taillight-wired')
-}
-
-/** The stream worker's bundle sits beside app.js; undefined where workers are unavailable. */
-function startWorker(script: string): Worker | undefined {
-  try {
-    return new Worker(new URL(__STREAM_WORKER__, new URL(script, location.href)), {
-      name: 'taillight-stream',
-    })
-  } catch {
-    return undefined
-  }
 }

@@ -6,9 +6,10 @@
  */
 import type { ConnHandlers, Stream } from './connection.js'
 import type { FromWorker, ToWorker } from './stream-messages.js'
+import type { EarlyStream } from './worker-early.js'
 
 /** Lines the page lets be received and not yet applied, counting what is on its way. */
-const WINDOW = 20_000
+export const WINDOW = 20_000
 
 // Generations grow across every stream of the page: one worker serves them all in turn.
 let generations = 0
@@ -27,33 +28,6 @@ export interface WorkerStreamOptions {
   early?: EarlyStream
 }
 
-/** A stream the page asked the worker for before building the viewer (openEarly). */
-export interface EarlyStream {
-  readonly file?: string
-  readonly open: number
-  readonly start: number
-  readonly granted: number
-}
-
-/**
- * Opens, starts and grants the first window of a stream before the viewer exists: the worker
- * reads the init while the main thread builds the toolbar, and its messages wait in the queue
- * until the WorkerStream made for the same file (with `early`) takes them.
- */
-export function openEarly(
-  worker: Worker,
-  o: Omit<WorkerStreamOptions, 'backlog' | 'inPage' | 'early'>
-): EarlyStream {
-  const { base, token, file, initLines, cap } = o
-  const open = ++generations
-  const post = (m: ToWorker) => worker.postMessage(m)
-  post({ cmd: 'open', gen: open, base, token, file, initLines, cap })
-  const start = ++generations
-  post({ cmd: 'start', gen: start })
-  post({ cmd: 'pull', gen: start, lines: WINDOW })
-  return { file, open, start, granted: WINDOW }
-}
-
 // A worker that failed once is not asked again by the streams that follow.
 const failed = new WeakSet<Worker>()
 
@@ -70,6 +44,8 @@ export class WorkerStream implements Stream {
     private readonly h: ConnHandlers,
     private readonly opts: WorkerStreamOptions
   ) {
+    // The worker's script never ran (boot.js saw it fail before anything was heard).
+    if (opts.early?.failed && opts.early.held.length === 0) failed.add(worker)
     if (failed.has(worker)) {
       this.fallback = opts.inPage()
       return
@@ -78,6 +54,8 @@ export class WorkerStream implements Stream {
     worker.onerror = (ev) => this.onError(ev)
     this.early = opts.early
     if (this.early) {
+      // Numbered by the boot script, maybe another bundle: ours continue above them.
+      generations = Math.max(generations, this.early.start)
       this.gen = this.early.open
       return
     }
@@ -97,6 +75,9 @@ export class WorkerStream implements Stream {
     if (early && cursor === undefined) {
       this.gen = early.start
       this.granted = early.granted
+      // What the worker said before this stream existed, in order, after the caller's task.
+      const held = early.held.splice(0)
+      if (held.length) queueMicrotask(() => held.forEach((m) => this.onMessage(m)))
       return this.topUp()
     }
     this.gen = ++generations
