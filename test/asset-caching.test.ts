@@ -1,6 +1,7 @@
 /**
  * How the viewer's files are cached: the stream worker's bundle, named for its content, is
- * cached for good (a new build names a new file); app.js and the rest are revalidated; the page
+ * cached for good (a new build names a new file); app.js and the rest are revalidated (ETag,
+ * 304 while it matches); the page
  * is never stored, so it always names the current build's worker. The same under --base-path,
  * and the page built by `npm run build` names a worker the server serves, from its boot script
  * (boot.js, first in <head>) and from app.js alike.
@@ -71,6 +72,30 @@ for (const prefix of ['', '/logs']) {
       expect(page.headers.get('cache-control')).toBe('no-store')
       // The worker is a script of the page's own origin: the policy's script-src covers it.
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    })
+
+    it('answers a revalidation with 304 and no body while the ETag matches', async () => {
+      const t = app(prefix || undefined)
+      const first = await get(t, `${prefix}/app.js`)
+      const etag = first.headers.get('etag')
+      expect(etag).toMatch(/^"[\w-]{22}"$/)
+      const again = (inm: string) =>
+        t.fetch(
+          new Request(`http://127.0.0.1${prefix}/app.js`, { headers: { 'if-none-match': inm } })
+        )
+      for (const inm of [etag!, `W/${etag}`, `"other", ${etag}`, '*']) {
+        const res = await again(inm)
+        expect(res.status, inm).toBe(304)
+        expect(await res.text(), inm).toBe('')
+        expect(res.headers.get('etag'), inm).toBe(etag)
+        expect(res.headers.get('cache-control'), inm).toBe('no-cache')
+      }
+      const changed = await again('"not-this-build"')
+      expect(changed.status).toBe(200)
+      expect(await changed.text()).toBe('/* page */')
+      // Another file's tag is not this file's.
+      const worker = await get(t, `${prefix}/${WORKER}`)
+      expect(worker.headers.get('etag')).not.toBe(etag)
     })
   })
 }

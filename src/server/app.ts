@@ -32,8 +32,11 @@ import { securityHeaders } from './security-headers.js'
 export interface Assets {
   /** The viewer page for / and /log; undefined selects the fallback page. */
   page(): Response | undefined
-  /** A static asset by URL path (never index.html); undefined when there is none. */
-  get(path: string): Response | undefined
+  /**
+   * A static asset by URL path (never index.html); undefined when there is none. With the
+   * request's If-None-Match naming the asset's ETag: 304, no body.
+   */
+  get(path: string, ifNoneMatch?: string): Response | undefined
 }
 
 export interface AppDeps {
@@ -144,7 +147,9 @@ export function createApp(deps: AppDeps): Taillight {
   if (assets) {
     app.use(async (c, next) => {
       const res =
-        c.req.method === 'GET' || c.req.method === 'HEAD' ? assets.get(c.req.path) : undefined
+        c.req.method === 'GET' || c.req.method === 'HEAD'
+          ? assets.get(c.req.path, c.req.header('if-none-match'))
+          : undefined
       return res ?? next()
     })
   }

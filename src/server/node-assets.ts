@@ -5,8 +5,10 @@
  * name one of those entries, never build a path, so `../`, encoded dots and symlinks lead
  * nowhere (symlinks are skipped when reading). A file whose name carries a hash of its content
  * (the stream worker's bundle, stream-worker.<hash>.js) never changes under that name, so it is
- * cached for a year; the rest is revalidated (no-cache) and the page itself is never stored.
+ * cached for a year; the rest is revalidated (no-cache, answered 304 while its ETag matches, so
+ * a reload costs no bytes) and the page itself is never stored.
  */
+import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,6 +38,7 @@ interface Asset {
   bytes: Uint8Array
   type: string
   cache: string
+  etag: string
 }
 
 /** Loads web/dist; undefined when it has no index.html (the app then serves its fallback page). */
@@ -54,7 +57,9 @@ export function loadAssets(dir = WEB_DIST): Assets | undefined {
       else if (e.isFile()) {
         const type = TYPES[extname(e.name).toLowerCase()] ?? 'application/octet-stream'
         const cache = HASHED.test(e.name) ? IMMUTABLE : 'no-cache'
-        files.set(url + e.name, { bytes: readFileSync(join(abs, e.name)), type, cache })
+        const bytes = readFileSync(join(abs, e.name))
+        const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}"`
+        files.set(url + e.name, { bytes, type, cache, etag })
       }
     }
   }
@@ -64,19 +69,31 @@ export function loadAssets(dir = WEB_DIST): Assets | undefined {
   files.delete('/index.html')
   // The page names the current build's files: a stored copy could name files no longer served.
   const page = { ...index, cache: 'no-store' }
-  const respond = (f: Asset) =>
-    new Response(f.bytes, {
-      headers: {
-        'Content-Type': f.type,
-        'Cache-Control': f.cache,
-        'X-Content-Type-Options': 'nosniff',
-      },
-    })
+  const respond = (f: Asset, ifNoneMatch?: string) => {
+    const headers = {
+      'Content-Type': f.type,
+      'Cache-Control': f.cache,
+      ETag: f.etag,
+      'X-Content-Type-Options': 'nosniff',
+    }
+    return fresh(f.etag, ifNoneMatch)
+      ? new Response(null, { status: 304, headers })
+      : new Response(f.bytes, { headers })
+  }
   return {
     page: () => respond(page),
-    get: (path) => {
+    get: (path, ifNoneMatch) => {
       const f = files.get(path)
-      return f ? respond(f) : undefined
+      return f ? respond(f, ifNoneMatch) : undefined
     },
   }
+}
+
+/** If-None-Match lists ETags (or `*`); a weak one (W/"...") still names the same bytes here. */
+function fresh(etag: string, header: string | undefined): boolean {
+  if (!header) return false
+  return header
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === etag || t === '*')
 }
