@@ -26,12 +26,13 @@ export interface HistogramHost {
   reveal(row: number): void
 }
 
+const byTimeOf = (e: Entry) => e.time
+const byArrivalOf = (e: Entry) => e.arrived
+
 export class Histogram {
   private readonly root = el('histogram')
   private readonly barsEl = document.createElement('div')
   private readonly label = document.createElement('span')
-  private readonly times = new WeakMap<Entry, number>()
-  private readonly arrivals = new WeakMap<Entry, number>()
   private readonly timed = new Buckets()
   private readonly arrived = new Buckets()
   private readonly task
@@ -62,23 +63,23 @@ export class Histogram {
   private count(e: Entry, by: 1 | -1): void {
     if (e.marker) return
     const slot = levelSlot(e.level)
-    if (by > 0) {
-      const plain = stripAnsi(e.text)
-      const own = lineTime(plain) ?? (e.head ? lineTime(stripAnsi(e.head.text)) : null)
-      // One time a line: its own (or its record's), else when it came (shown when none has one).
-      if (own !== null) this.times.set(e, own)
-      else this.arrivals.set(e, Date.now())
+    if (by > 0 && e.time === undefined && e.arrived === undefined) {
+      // One time a line: its own (or its record's), else when it came. Scrollback adds a page
+      // from its end, so a head may be counted after the lines that continue it.
+      const head = e.head
+      const own =
+        lineTime(stripAnsi(e.text)) ?? (head ? (head.time ?? lineTime(stripAnsi(head.text))) : null)
+      if (own !== null) e.time = own
+      else e.arrived = Date.now()
     }
-    const t = this.times.get(e)
-    if (t !== undefined) this.timed.add(t, slot, by)
-    const a = this.arrivals.get(e)
-    if (a !== undefined) this.arrived.add(a, slot, by)
+    if (e.time !== undefined) this.timed.add(e.time, slot, by)
+    else if (e.arrived !== undefined) this.arrived.add(e.arrived, slot, by)
     this.task.schedule()
   }
 
   private draw(): void {
     const byTime = this.timed.total > 0
-    const [b, of] = byTime ? [this.timed, this.times] : [this.arrived, this.arrivals]
+    const [b, of] = byTime ? [this.timed, byTimeOf] : [this.arrived, byArrivalOf]
     const span = b.total > 0 ? spanOf(this.host.store, of) : undefined
     if (!span) {
       this.shown = undefined
@@ -102,7 +103,7 @@ export class Histogram {
     const shown = this.shown
     if (!shown) return
     const s = this.host.store
-    const hit = firstIn(s, shown.byTime ? this.times : this.arrivals, start, start + width)
+    const hit = firstIn(s, shown.byTime ? byTimeOf : byArrivalOf, start, start + width)
     // One lookup: a first line the filter hides sends the view to the time instead.
     const row = hit === undefined ? -1 : s.filtered ? s.rowOf(hit.e) : hit.at
     if (hit && row >= 0) {

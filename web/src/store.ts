@@ -28,6 +28,12 @@ export interface Entry {
   level?: Level
   /** The first line of the record this line continues (a stack trace's `at …`). */
   head?: Entry
+  /**
+   * The histogram's time (epoch ms): the line's own timestamp or its record's; else `arrived`,
+   * when it came. Kept on the entry: a WeakMap per line cost frames at 10,000 lines/s.
+   */
+  time?: number
+  arrived?: number
 }
 
 /** Sees every entry kept and let go: the histogram's counts, highlight notifications. */
