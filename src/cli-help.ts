@@ -63,6 +63,8 @@ Options (environment variable in brackets):
   --redis-cluster      --redis names Redis Cluster seed nodes           [TAILLIGHT_REDIS_CLUSTER=1]
                        (redis+sentinel://h:p,h:p/name selects Sentinel)
   --redis-maxlen N     batches kept per file in Redis (default 100000) [TAILLIGHT_REDIS_MAXLEN]
+  --redis-lease MS     a watcher's lease on each file (default 5000,   [TAILLIGHT_REDIS_LEASE]
+                       1000-60000): a standby takes over within about that
   -h, --help           show this help
   -v, --version        show the version
 `

@@ -43,6 +43,8 @@ export interface CliOptions {
   edge: boolean
   /** --redis names Redis Cluster seed nodes. */
   redisCluster: boolean
+  /** A watcher's lease per file in ms: how long a standby waits before it takes over. */
+  redisLeaseMs: number
   /** The files on the command line (paths, patterns or directories). */
   files: string[]
   /** Every entry to follow: the config file's, then the command line's. */
@@ -87,6 +89,7 @@ const FLAGS = {
   demo: { type: 'boolean' },
   edge: { type: 'boolean' },
   'redis-cluster': { type: 'boolean' },
+  'redis-lease': { type: 'string' },
   redis: { type: 'string' },
   'redis-maxlen': { type: 'string' },
   'public-url': { type: 'string' },
@@ -189,6 +192,7 @@ function resolve(
     specs: [...(config?.files ?? []), ...positionals.map((path) => ({ path }))],
     check,
     redisMaxLen: num('redis-maxlen', 'TAILLIGHT_REDIS_MAXLEN', 100, 100_000_000, 100_000),
+    redisLeaseMs: num('redis-lease', 'TAILLIGHT_REDIS_LEASE', 1000, 60_000, 5000),
     allowInsecureDir: flag('allow-insecure-dir', 'TAILLIGHT_ALLOW_INSECURE_DIR'),
     alerts: config?.alerts ?? [],
   }

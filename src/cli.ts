@@ -166,6 +166,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         maxLen: opts.redisMaxLen,
         watcherUrl: node.url,
         connect: { cluster: opts.redisCluster },
+        lease: { ttlMs: opts.redisLeaseMs },
       })
     }
   } catch (err) {

@@ -37,6 +37,22 @@ describe('taillight --redis', () => {
     expect(() => parseCli(['--redis', sentinel, '--redis-cluster'], {})).toThrow(/not a Sentinel/)
   })
 
+  it('takes the lease time of a watcher, 1 s to 60 s, 5 s by default', () => {
+    expect(parseCli(['--redis', 'redis://h', '/x.log'], {})).toMatchObject({ redisLeaseMs: 5000 })
+    expect(parseCli(['--redis', 'redis://h', '--redis-lease', '1500', '/x.log'], {})).toMatchObject(
+      { redisLeaseMs: 1500 }
+    )
+    expect(
+      parseCli(['--redis', 'redis://h', '/x.log'], { TAILLIGHT_REDIS_LEASE: '2000' })
+    ).toMatchObject({ redisLeaseMs: 2000 })
+    expect(() => parseCli(['--redis', 'redis://h', '--redis-lease', '500', '/x.log'], {})).toThrow(
+      /redis-lease/
+    )
+    expect(() => parseCli(['--redis', 'redis://h', '--redis-lease', 'soon', '/x.log'], {})).toThrow(
+      UsageError
+    )
+  })
+
   it('rejects what is not a Redis URL, and no file without --redis', () => {
     expect(() => parseCli(['--redis', 'http://x'], {})).toThrow(UsageError)
     expect(() => parseCli(['--redis', 'redis://x', '--redis-maxlen', '5'], {})).toThrow(/100/)

@@ -54,6 +54,7 @@ const OPTIONS: Record<string, 'string' | 'int' | 'bool' | 'list' | 'int-or-word'
   history: 'int',
   redis: 'string',
   'redis-maxlen': 'int',
+  'redis-lease': 'int',
   // A number or `auto`: cli-options.ts checks it as it checks --workers.
   workers: 'int-or-word',
   'public-url': 'string',
