@@ -6,10 +6,11 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, killAll, runCli, type Cli } from './helpers/cli.js'
-import { useTempDir, waitFor } from './helpers/fs.js'
-import { RedisServer, redisAvailable } from './helpers/redis-server.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runCli, type Cli } from './helpers/cli.js'
+import { waitFor } from './helpers/fs.js'
+import { useRedisCli } from './helpers/redis-cli.js'
+import { redisAvailable } from './helpers/redis-server.js'
 import { receiver, type Receiver } from './helpers/webhook.js'
 
 const run = redisAvailable()
@@ -33,19 +34,16 @@ async function fileHealth(url: string, id: string): Promise<FileHealth | undefin
 }
 
 describe.skipIf(!run)('alerts on Redis', () => {
-  const tmp = useTempDir()
-  let redis: RedisServer | undefined
+  const rig = useRedisCli()
+  const tmp = rig.tmp
   let hook: Receiver | undefined
-  beforeAll(() => ensureBuilt(), 180_000)
   afterEach(async () => {
-    await killAll()
-    await redis?.stop()
     await hook?.close()
-    redis = hook = undefined
+    hook = undefined
   })
 
   it('a file that appears later is alerted on once, by its leading watcher', async () => {
-    redis = await RedisServer.start()
+    const redis = await rig.redis()
     hook = await receiver()
     const r = hook
     const dir = join(tmp.dir, 'logs')

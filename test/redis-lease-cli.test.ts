@@ -5,26 +5,19 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createClient } from 'redis'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, killAll, runCli } from './helpers/cli.js'
-import { useTempDir } from './helpers/fs.js'
-import { RedisServer, redisAvailable } from './helpers/redis-server.js'
+import { describe, expect, it } from 'vitest'
+import { runCli } from './helpers/cli.js'
+import { useRedisCli } from './helpers/redis-cli.js'
+import { redisAvailable } from './helpers/redis-server.js'
 
 const run = redisAvailable()
 
 describe.skipIf(!run)('taillight --redis-lease', () => {
-  const tmp = useTempDir()
-  let redis: RedisServer | undefined
-  beforeAll(() => ensureBuilt(), 180_000)
-  afterEach(async () => {
-    await killAll()
-    await redis?.stop()
-    redis = undefined
-  })
+  const rig = useRedisCli()
 
   it('sets the TTL of the lease the watcher holds on each file', async () => {
-    redis = await RedisServer.start()
-    const file = join(tmp.dir, 'app.log')
+    const redis = await rig.redis()
+    const file = join(rig.tmp.dir, 'app.log')
     writeFileSync(file, 'one\n')
     const watcher = runCli(['--port', '0', '--redis', redis.url, '--redis-lease', '1500', file])
     await watcher.url

@@ -4,26 +4,20 @@
  */
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, killAll, runCli } from './helpers/cli.js'
-import { useTempDir } from './helpers/fs.js'
+import { describe, expect, it } from 'vitest'
+import { runCli } from './helpers/cli.js'
+import { useRedisCli } from './helpers/redis-cli.js'
 import { readBody, until } from './helpers/sse.js'
-import { RedisServer, redisAvailable } from './helpers/redis-server.js'
+import { redisAvailable } from './helpers/redis-server.js'
 
 const run = redisAvailable()
 
 describe.skipIf(!run)('a watcher of a pattern on Redis', () => {
-  const tmp = useTempDir()
-  let redis: RedisServer | undefined
-  beforeAll(() => ensureBuilt(), 180_000)
-  afterEach(async () => {
-    await killAll()
-    await redis?.stop()
-    redis = undefined
-  })
+  const rig = useRedisCli()
+  const tmp = rig.tmp
 
   it('publishes a file that starts matching later, and withdraws one that goes away', async () => {
-    redis = await RedisServer.start()
+    const redis = await rig.redis()
     const dir = join(tmp.dir, 'logs')
     mkdirSync(dir)
     writeFileSync(join(dir, 'a.log'), 'a 1\n')
