@@ -26,11 +26,7 @@ describe.skipIf(!enabled)('go to time in Chromium', () => {
     const page = await s.page(server.url)
     await p.waitLines(page, (l) => l.at(-1) === stamp(4999))
     // The input takes local time: the page turns 10:05:00.5Z into its own zone.
-    const local = (await page.evaluate(`(() => {
-      const d = new Date(${T0 + 300_500})
-      const z = (n) => String(n).padStart(2, '0')
-      return d.getFullYear() + '-' + z(d.getMonth() + 1) + '-' + z(d.getDate()) + 'T' + z(d.getHours()) + ':' + z(d.getMinutes()) + ':' + z(d.getSeconds())
-    })()`)) as string
+    const local = await p.localTime(page, T0 + 300_500)
     await page.getByTestId('goto-time').fill(local)
     await page.getByTestId('goto-time').press('Enter')
     const current = page.locator('[data-testid="line"][aria-current="true"]:visible')

@@ -191,11 +191,7 @@ describe.skipIf(!enabled)('merged view in Chromium', () => {
     const page = await s.page(`${server.url}?file=*`)
     await p.waitLines(page, (l) => l.some((x) => x.endsWith('api 399')))
     // The input takes local time (datetime-local): 09:01:40 in the page's zone.
-    const local = (await page.evaluate(`(() => {
-      const d = new Date(${t0 + 100_000})
-      const z = (n) => String(n).padStart(2, '0')
-      return d.getFullYear() + '-' + z(d.getMonth() + 1) + '-' + z(d.getDate()) + 'T' + z(d.getHours()) + ':' + z(d.getMinutes()) + ':' + z(d.getSeconds())
-    })()`)) as string
+    const local = await p.localTime(page, t0 + 100_000)
     await page.getByTestId('goto-time').fill(local)
     await page.getByTestId('goto-time').press('Enter')
     const current = page.locator('[data-testid="line"][aria-current="true"]:visible')

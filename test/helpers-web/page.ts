@@ -53,6 +53,15 @@ export async function waitLines(page: Page, ok: (lines: string[]) => boolean, ms
   )
 }
 
+/** `ms` as a datetime-local input takes it: the page's own zone, to the second. */
+export async function localTime(page: Page, ms: number): Promise<string> {
+  return (await page.evaluate(`(() => {
+    const d = new Date(${ms})
+    const z = (n) => String(n).padStart(2, '0')
+    return d.getFullYear() + '-' + z(d.getMonth() + 1) + '-' + z(d.getDate()) + 'T' + z(d.getHours()) + ':' + z(d.getMinutes()) + ':' + z(d.getSeconds())
+  })()`)) as string
+}
+
 export async function status(page: Page): Promise<string> {
   return (await page.getByTestId('status').textContent()) ?? ''
 }
