@@ -11,16 +11,29 @@ import type { Read } from './read-pool.js'
 /** The cursor before the file's first line; `from` must say `start`. */
 export async function startCursor(source: LogSource, from: string, read: Read): Promise<string> {
   if (from !== 'start') throw new ParamError('bad_param', "from must be 'start'", 'from')
+  return firstCursor(source, read, 'from', false)
+}
+
+/**
+ * The cursor at offset 0 of the current file, made by the source; errors name `param`.
+ * `continuation`: a further read of a request already admitted by the read pool.
+ */
+export async function firstCursor(
+  source: LogSource,
+  read: Read,
+  param: string,
+  continuation: boolean
+): Promise<string> {
   const reader = source.history?.()
   if (!reader) {
     throw new ParamError(
-      'from_unsupported',
+      `${param}_unsupported`,
       'this source cannot read from the start of the file (no raw history)',
-      'from'
+      param
     )
   }
-  if ('stale' in reader) throw staleError(reader.reason, 'from')
-  const cursor = await read(() => reader.cursorAt(0), false)
-  if (cursor === null) throw staleError('stale', 'from')
+  if ('stale' in reader) throw staleError(reader.reason, param)
+  const cursor = await read(() => reader.cursorAt(0), continuation)
+  if (cursor === null) throw staleError('stale', param)
   return cursor
 }

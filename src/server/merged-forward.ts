@@ -13,6 +13,7 @@ import { cursorRun } from '../core/cursor.js'
 import { formatMergedCursor, parseMergedCursor, type FilePosition } from '../core/merged-cursor.js'
 import type { FileEntry } from './context.js'
 import { atCursor } from './lines-at.js'
+import { firstCursor } from './lines-start.js'
 import { LINES_MAX_BYTES, PAGE_BYTES } from './lines-pages.js'
 import { takeOldest } from './merge-oldest.js'
 import { ParamError } from './query.js'
@@ -38,7 +39,7 @@ export async function mergedAt(files: Entry[], at: string, read: Read) {
   for (const f of files) {
     try {
       let cursor = await atCursor(f.source, at, read)
-      if (cursorRun(cursor) !== '') cursor = await currentStart(f.source, read)
+      if (cursorRun(cursor) !== '') cursor = await firstCursor(f.source, read, 'at', true)
       out.set(f.source.id, { cursor, k: 0 })
     } catch (e) {
       // A file without timestamps (or without raw history) has no place in time: left out.
@@ -48,13 +49,6 @@ export async function mergedAt(files: Entry[], at: string, read: Read) {
   }
   if (out.size === 0 && failure) throw failure
   return out
-}
-
-async function currentStart(source: LogSource, read: Read): Promise<string> {
-  const reader = source.history?.()
-  const c = reader && !('stale' in reader) ? await read(() => reader.cursorAt(0), true) : null
-  if (c === null) throw new ParamError('stale', 'the file changed while it was read', 'at', 409)
-  return c
 }
 
 /** Up to `limit` merged lines after `from`, and the merged cursor after them. */
@@ -87,7 +81,9 @@ export async function mergedAfter(
     let cursor = p.last
     if (rest > 0) {
       const s = await read(() => p.source.readBefore(p.last, rest, LINES_MAX_BYTES), true)
-      if ('stale' in s) throw new ParamError('stale', `${p.id} changed while read`, 'after', 409)
+      if ('stale' in s) {
+        throw new ParamError('stale_cursor', `${p.id} changed while it was read`, 'after', 409)
+      }
       cursor = s.first
     }
     next.set(p.id, { cursor, k: 0 })
