@@ -5,12 +5,12 @@
 import { read } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 
+import { backwardWindow } from '../core/backward-window.js'
 import type { BackwardRead, NativeBinding } from './native-types.js'
 
 /** GNU tail reads 8 KiB; we scan a few lines of long log entries in one read. */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024
 
-const NEWLINE = 0x0a
 const MAX_FD = 2 ** 31 - 1
 const MAX_CHUNK = 2 ** 30
 
@@ -44,56 +44,16 @@ export async function readBackwardTs(
   return scan(file, end, maxLines, maxBytes, chunkSize)
 }
 
-async function scan(
+function scan(
   file: FileHandle | number,
   end: number,
   maxLines: number,
   maxBytes: number,
   chunkSize: number
 ): Promise<BackwardRead> {
-  // The newline just before `start` may sit one byte below the maxBytes window.
-  const lowest = Math.max(0, end - maxBytes - 1)
-  const wanted = maxLines + 1
-  let found = -1
-  let seen = 0
-  let pos = end
-  // Bytes [pos, end) live at the back of `buf`, growing towards the front chunk by chunk.
-  let buf = Buffer.alloc(0)
-  let used = 0
-  while (pos > lowest && found < 0) {
-    // Every read after the first is chunk-aligned; only the window's lower edge is not.
-    const chunkStart = Math.max(lowest, Math.floor((pos - 1) / chunkSize) * chunkSize)
-    const len = pos - chunkStart
-    if (used + len > buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, used + len))
-      buf.copy(bigger, bigger.length - used, buf.length - used)
-      buf = bigger
-    }
-    const at = buf.length - used - len
-    await readFull(file, buf, at, len, chunkStart)
-    used += len
-    for (let p = at + len - 1; p >= at; p--) {
-      p = buf.lastIndexOf(NEWLINE, p)
-      if (p < at) break
-      if (++seen === wanted) {
-        found = chunkStart + (p - at)
-        break
-      }
-    }
-    pos = chunkStart
-  }
-  let start = 0
-  let hitLimit = false
-  if (found >= 0) {
-    start = found + 1
-  } else if (end - maxBytes > 0) {
-    start = end - maxBytes
-    hitLimit = true
-  }
-  const view = buf.subarray(buf.length - (end - start))
-  // Don't pin a mostly unused scan buffer behind a small result.
-  const data = view.length * 2 < buf.length ? Buffer.from(view) : view
-  return { start, data, hitLimit }
+  const readAt = (into: Uint8Array, at: number, len: number, position: number) =>
+    readFull(file, into as Buffer, at, len, position)
+  return backwardWindow(readAt, end, maxLines, maxBytes, chunkSize, Buffer.allocUnsafe)
 }
 
 async function readFull(
