@@ -53,4 +53,37 @@ describe('scrollback into rotated siblings', () => {
     ])
     expect(sb.atStart).toBe(true)
   })
+
+  it('asks nothing before it knows where the view starts, and drops a page the view was emptied under', async () => {
+    let release: (p: Partial<LinesJson>) => void = () => {}
+    const asked: (string | undefined)[] = []
+    const api = {
+      lines: (_file: string, before: string | undefined) => {
+        asked.push(before)
+        return new Promise((resolve) => {
+          release = (p) => resolve({ file: 'f', lines: [], first: '', last: '', more: false, ...p })
+        })
+      },
+    } as unknown as Api
+    const store = new LineStore(1000)
+    const sb = new Scrollback(api, store, () => {})
+    await sb.load('f')
+    expect(asked).toEqual([])
+    sb.fromEnd('c-end', 1)
+    store.append(['live 3'], 'c-end')
+    const loading = sb.load('f')
+    expect(asked).toEqual(['c-end'])
+    // A permalink empties the view while that page is on its way, then shows its own range.
+    store.clear()
+    sb.hold()
+    await sb.load('f')
+    expect(asked).toEqual(['c-end'])
+    store.append(['link 2', 'link 3'], 'c-link')
+    release({ lines: ['old 1', 'old 2', 'live 3'], first: 'c-0', atStart: true })
+    await loading
+    expect(store.shownText().split('\n').filter(Boolean)).toEqual(['link 2', 'link 3'])
+    sb.fromStart('c-link-0', false)
+    void sb.load('f')
+    expect(asked).toEqual(['c-end', 'c-link-0'])
+  })
 })

@@ -109,6 +109,7 @@ export function loadSkippedRange(app: ViewHost, e: Entry): Promise<void> {
 export function clearView(app: ViewHost): void {
   app.generation++
   app.store.clear()
+  app.scrollback.hold()
   app.feed.reset(undefined)
   app.ingest.reset(undefined)
   app.target = undefined

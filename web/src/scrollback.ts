@@ -16,6 +16,8 @@ export class Scrollback {
   private seed: { cursor: string; count: number } | undefined
   private start: string | undefined
   private loading = false
+  /** The view is empty and nothing says yet where its lines start: no page would fit. */
+  private held = true
   private generation = 0
   /** The file of the top loaded line: undefined the current one, null not known (a permalink). */
   private source: string | undefined | null = undefined
@@ -26,9 +28,22 @@ export class Scrollback {
     private readonly onLoaded: (rows: number) => void
   ) {}
 
+  /**
+   * The view was emptied for a new stream or range. An empty view asks for older lines every
+   * frame; until an init or a range says where the new lines start, a page read from the old
+   * place (or from the end) would land above lines it overlaps, so none is asked for, and one
+   * still on its way is dropped.
+   */
+  hold(): void {
+    this.generation++
+    this.held = true
+    this.loading = false
+  }
+
   /** After init: the `count` lines shown end at `cursor`. */
   fromEnd(cursor: string | undefined, count: number): void {
     this.generation++
+    this.held = false
     this.seed = cursor ? { cursor, count } : undefined
     this.start = undefined
     this.atStart = cursor === undefined
@@ -39,6 +54,7 @@ export class Scrollback {
   /** After a permalink load, or an init that says where it starts: lines shown start at `first`. */
   fromStart(first: string | undefined, atStart: boolean): void {
     this.generation++
+    this.held = false
     this.seed = undefined
     this.start = first
     this.atStart = atStart || first === undefined
@@ -47,7 +63,7 @@ export class Scrollback {
   }
 
   async load(file: string): Promise<void> {
-    if (this.loading || this.atStart || this.store.total >= this.store.cap) return
+    if (this.held || this.loading || this.atStart || this.store.total >= this.store.cap) return
     this.loading = true
     const gen = this.generation
     const seed = this.seed
