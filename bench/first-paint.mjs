@@ -49,8 +49,8 @@ const PROBE = `(() => {
     obs.disconnect()
     requestAnimationFrame(() => (window.__firstLine = performance.now()))
   })
-  addEventListener('DOMContentLoaded', () =>
-    obs.observe(document.body, { childList: true, subtree: true, characterData: true }))
+  // The document from its start: lines may be drawn while it is parsed (the page's seed).
+  obs.observe(document, { childList: true, subtree: true, characterData: true })
 })()`
 
 const STEPS = `(() => {
@@ -65,6 +65,7 @@ const STEPS = `(() => {
     filesStart: at(res('api/files'), 'startTime'),
     filesEnd: at(res('api/files'), 'responseEnd'),
     worker: at(res('stream-worker'), 'responseEnd'),
+    seed: mark('taillight-seed'),
     viewer: mark('taillight-viewer'),
     wired: mark('taillight-wired'),
     heard: mark('taillight-heard'),
@@ -115,7 +116,7 @@ console.log(
   `  p50 ${result.p50} ms   p90 ${result.p90} ms   max ${result.max} ms   (load average ${load.join(' ')})`
 )
 console.log(
-  '  per load (ms since navigation): html  app.js  files→  →files  worker  viewer   wired   heard    init     fcp  first line'
+  '  per load (ms since navigation): html    seed  app.js  files→  →files  worker  viewer   wired   heard    init     fcp  first line'
 )
 for (const r of runs) {
   const f = (v) => String(v ?? '-').padStart(6)
@@ -123,6 +124,7 @@ for (const r of runs) {
     '  ' +
       [
         r.html,
+        r.seed,
         r.script,
         r.filesStart,
         r.filesEnd,

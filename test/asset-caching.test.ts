@@ -4,7 +4,7 @@
  * 304 while it matches); the page
  * is never stored, so it always names the current build's worker. The same under --base-path,
  * and the page built by `npm run build` names a worker the server serves, from its boot script
- * (boot.js, first in <head>) and from app.js alike.
+ * (boot.js, right after the log element) and from app.js alike.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -121,8 +121,12 @@ describe('the built viewer', () => {
     const html = await (await get(t, '/logs/')).text()
     const first = /<script src="([^"]+)"/.exec(html)?.[1]
     expect(first).toBe('boot.js')
-    // In <head>, before the stylesheet: a script after a stylesheet waits for it.
-    expect(html.indexOf('src="boot.js"')).toBeLessThan(html.indexOf('rel="stylesheet"'))
+    // Right after the log element it fills with the page's seed, and before app.js.
+    const log = html.indexOf('data-testid="log"')
+    expect(log).toBeGreaterThan(0)
+    expect(html.indexOf('id="taillight-seed"')).toBeGreaterThan(log)
+    expect(html.indexOf('src="boot.js"')).toBeGreaterThan(html.indexOf('id="taillight-seed"'))
+    expect(html.indexOf('src="app.js"')).toBeGreaterThan(html.indexOf('src="boot.js"'))
     const res = await get(t, '/logs/boot.js')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8')

@@ -35,6 +35,20 @@ export interface InitEvent {
   more?: true
 }
 
+/**
+ * The first screen the viewer's page carries (GET /, src/server/page-seed.ts): an init's
+ * content and the cursor its lines end at, where the page resumes /events.
+ */
+export interface PageSeed {
+  file: string
+  lines: string[]
+  /** Where the lines start (as the init's `first`). */
+  first: string
+  /** Where they end: the stream's Last-Event-ID. */
+  cursor: string
+  more?: true
+}
+
 /** `update`: new lines, at most the event budget of line data (256 KiB by default). */
 export interface UpdateEvent {
   lines: string[]

@@ -5,7 +5,7 @@
  * (`assets`) come from the Node adapter (node-serve.ts); without them the app still runs on any
  * runtime that speaks Request/Response, with a Web-stream SSE body and a minimal page.
  */
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { LogSource } from '../core/log-source.js'
 import { bindViewer } from './access.js'
 import { filesRoute, healthRoute, metricsRoute } from './api-routes.js'
@@ -24,14 +24,18 @@ import type { JwtVerifier } from './jwt-auth.js'
 import { oidcProvider, type OidcConfig } from './oidc-provider.js'
 import { oidcSession } from './oidc-session.js'
 import { fallbackPage } from './page.js'
+import { pageSeed, seedScript } from './page-seed.js'
 import { parseQuery, ParamError } from './query.js'
 import { BusyError, ReadPool, type ReadPoolOptions } from './read-pool.js'
 import { searchRoute } from './search-route.js'
 import { securityHeaders } from './security-headers.js'
 
 export interface Assets {
-  /** The viewer page for / and /log; undefined selects the fallback page. */
-  page(): Response | undefined
+  /**
+   * The viewer page for / and /log, carrying `seed` (an HTML fragment, page-seed.ts) where the
+   * page marks its place; undefined selects the fallback page.
+   */
+  page(seed?: string): Response | undefined
   /**
    * A static asset by URL path (never index.html); undefined when there is none. With the
    * request's If-None-Match naming the asset's ETag: 304, no body.
@@ -160,7 +164,11 @@ export function createApp(deps: AppDeps): Taillight {
     )
     app.use(bindViewer())
   }
-  const page = () => assets?.page() ?? fallbackPage()
+  const page = async (c: Context<AppEnv>) => {
+    if (!assets) return fallbackPage()
+    const seed = c.req.method === 'GET' ? await pageSeed(ctx, c.get('query')) : undefined
+    return assets.page(seed && seedScript(seed)) ?? fallbackPage()
+  }
   app.get('/', page)
   app.get('/log', page)
   app.get('/events', eventsRoute(ctx, deps.transport))

@@ -28,6 +28,9 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 }
 
+/** Replaced in the page by its seed script, or by nothing. */
+export const SEED_MARK = '<!--taillight-seed-->'
+
 /** name.<12 hex>.ext: the web build's content-hashed files. */
 const HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/
 const IMMUTABLE = 'public, max-age=31536000, immutable'
@@ -69,24 +72,49 @@ export function loadAssets(dir = WEB_DIST): Assets | undefined {
   files.delete('/index.html')
   // The page names the current build's files: a stored copy could name files no longer served.
   const page = { ...index, cache: 'no-store' }
-  const respond = (f: Asset, ifNoneMatch?: string) => {
-    const headers = {
-      'Content-Type': f.type,
-      'Cache-Control': f.cache,
-      ETag: f.etag,
-      'X-Content-Type-Options': 'nosniff',
-    }
-    return fresh(f.etag, ifNoneMatch)
-      ? new Response(null, { status: 304, headers })
-      : new Response(f.bytes, { headers })
-  }
+  // Where the page carries its first lines (page-seed.ts): the marker is split out once.
+  const text = new TextDecoder().decode(index.bytes)
+  const at = text.indexOf(SEED_MARK)
+  const around =
+    at < 0 ? undefined : [text.slice(0, at), text.slice(at + SEED_MARK.length)].map(encode)
+  const respond = (f: Asset, ifNoneMatch?: string) =>
+    fresh(f.etag, ifNoneMatch)
+      ? new Response(null, { status: 304, headers: headers(f) })
+      : new Response(f.bytes, { headers: headers(f) })
   return {
-    page: () => respond(page),
+    page: (seed) => {
+      if (seed === undefined || !around) return respond(page)
+      const [head, tail] = around as [Uint8Array, Uint8Array]
+      const bytes = concat([head, encode(seed), tail])
+      // Its bytes are this request's: no ETag of the stored page.
+      return new Response(bytes, { headers: headers(page, false) })
+    },
     get: (path, ifNoneMatch) => {
       const f = files.get(path)
       return f ? respond(f, ifNoneMatch) : undefined
     },
   }
+}
+
+function headers(f: Asset, etag = true): Record<string, string> {
+  return {
+    'Content-Type': f.type,
+    'Cache-Control': f.cache,
+    ...(etag && { ETag: f.etag }),
+    'X-Content-Type-Options': 'nosniff',
+  }
+}
+
+const encode = (s: string) => new TextEncoder().encode(s)
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
 }
 
 /** If-None-Match lists ETags (or `*`); a weak one (W/"...") still names the same bytes here. */

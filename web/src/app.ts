@@ -22,6 +22,7 @@ import { wireControls } from './app-controls.js'
 import { backToLive, openAt, step, toStart, togglePause } from './navigation.js'
 import { LineSizeEstimate } from './skip-size.js'
 import { PageAddress } from './page-address.js'
+import type { PageSeed } from './page-seed.js'
 import type { Permalink } from './permalink.js'
 import { pageStats } from './page-stats.js'
 import type { Scrollback } from './scrollback.js'
@@ -105,7 +106,8 @@ export class App implements Commands {
     })
   }
 
-  start = (files?: Promise<FileInfoJson[]>): Promise<void> => startPage(this, files)
+  start = (files?: Promise<FileInfoJson[]>, seed?: PageSeed): Promise<void> =>
+    startPage(this, files, seed)
   switchFile = (id: string): void => switchFile(this, id)
   selectFile = (id: string | undefined): void => selectFile(this, id)
   refreshFiles = (): void => refreshFiles(this)

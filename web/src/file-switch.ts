@@ -10,6 +10,7 @@ import { FileTabs, MERGED } from './file-tabs.js'
 import type { FrameTask } from './frame-loop.js'
 import type { HistoryView } from './history-view.js'
 import type { PageAddress } from './page-address.js'
+import { dropSeedRows, type PageSeed } from './page-seed.js'
 import { parsePermalink, type Permalink } from './permalink.js'
 import { skipBytes, type LineSizeEstimate } from './skip-size.js'
 import type { StatusBar } from './status-bar.js'
@@ -37,17 +38,34 @@ export interface SwitchHost {
 
 const FILES_POLL_MS = 5000
 
-/** `early`: the file list, when the page asked for it before building the viewer. */
-export async function startPage(app: SwitchHost, early?: Promise<FileInfoJson[]>): Promise<void> {
+/**
+ * `early`: the file list, when the page asked for it before building the viewer; `seed`: the
+ * lines the page carried (page-seed.ts), shown by the boot script and now the view's init.
+ */
+export async function startPage(
+  app: SwitchHost,
+  early?: Promise<FileInfoJson[]>,
+  seed?: PageSeed
+): Promise<void> {
   setInterval(() => refreshFiles(app), FILES_POLL_MS)
   const asked = new URLSearchParams(location.search).get('file') ?? undefined
   const link = parsePermalink(location.hash)
   // First paint: the stream opens now, for the file the address names (none: the server's
-  // first, which is the list's first), while the file list is still on its way.
-  if (!link) {
+  // first, which is the list's first), while the file list is still on its way. With a seed
+  // the view starts from its lines and the stream resumes where they end.
+  if (!link && seed) {
+    selectFile(app, seed.file)
+    const { file, lines, first, more } = seed
+    app.handlers.init({ file, lines, first, ...(more && { more }) }, seed.cursor)
+    performance.mark('taillight-init')
+    app.conn?.start(seed.cursor)
+  } else if (!link) {
     selectFile(app, asked)
     app.conn?.start()
   }
+  // Drawn by the boot script until now; this task also schedules the list's first frame, so
+  // the page never paints between the two.
+  dropSeedRows(el('log'))
   try {
     app.files = FileTabs.distinct(await (early ?? app.api.files()))
   } catch (e) {

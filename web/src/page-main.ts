@@ -44,7 +44,9 @@ export function runPage(script: string): void {
     : undefined
   const app: App = new App(api, cap, () => void searchHistory(app, panel), initLines, streams)
   // Before the rest is wired: the stream opens now, and nothing it sends arrives in this task.
-  void app.start(files)
+  // A seed is applied at once, though, and the watchers wired below must see its lines.
+  const seed = started.seed
+  if (!seed) void app.start(files)
   // Marks for bench/first-paint.mjs: what building the viewer costs before the first rows.
   performance.mark('taillight-viewer')
 
@@ -71,6 +73,7 @@ export function runPage(script: string): void {
     const link = parsePermalink(location.hash)
     if (link) void app.openAt(link)
   })
+  if (seed) void app.start(files, seed)
   // Exposed for the end-to-end tests and the browser benchmark (read-only use).
   Object.assign(window, { taillight: app })
   performance.mark('taillight-wired')

@@ -51,15 +51,18 @@ export class Scrollback {
     this.source = undefined
   }
 
-  /** After a permalink load, or an init that says where it starts: lines shown start at `first`. */
-  fromStart(first: string | undefined, atStart: boolean): void {
+  /**
+   * After a permalink load, or an init that says where it starts: lines shown start at `first`.
+   * `current`: they are the current file's (an init), so the first archived page gets its divider.
+   */
+  fromStart(first: string | undefined, atStart: boolean, current = false): void {
     this.generation++
     this.held = false
     this.seed = undefined
     this.start = first
     this.atStart = atStart || first === undefined
     this.loading = false
-    this.source = null
+    this.source = current ? undefined : null
   }
 
   async load(file: string): Promise<void> {

@@ -125,7 +125,7 @@ function onInit(app: StreamHost, lines: string[], cursor: string | undefined, fi
   app.feed.reset(cursor)
   app.ingest.reset(cursor)
   // `first` says exactly where the init starts; older servers only gave the end and a count.
-  if (first) app.scrollback.fromStart(first, false)
+  if (first) app.scrollback.fromStart(first, false, true)
   else app.scrollback.fromEnd(cursor, lines.length)
   app.list.scrollToBottom()
   app.changed(true)

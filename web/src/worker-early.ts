@@ -9,6 +9,8 @@ import { WINDOW, type WorkerStreamOptions } from './worker-stream.js'
 
 export interface EarlyStream {
   readonly file?: string
+  /** The stream resumes after this cursor (the page's seed), not from an init. */
+  readonly cursor?: string
   /** Generations of the open and the start: the first asked of this worker. */
   readonly open: number
   readonly start: number
@@ -22,10 +24,19 @@ export interface EarlyStream {
 
 export function openEarly(
   worker: Worker,
-  o: Omit<WorkerStreamOptions, 'backlog' | 'inPage' | 'early'>
+  o: Omit<WorkerStreamOptions, 'backlog' | 'inPage' | 'early'>,
+  cursor?: string
 ): EarlyStream {
   const { base, token, file, initLines, cap } = o
-  const early: EarlyStream = { file, open: 1, start: 2, granted: WINDOW, held: [], failed: false }
+  const early: EarlyStream = {
+    file,
+    cursor,
+    open: 1,
+    start: 2,
+    granted: WINDOW,
+    held: [],
+    failed: false,
+  }
   worker.onmessage = (ev: MessageEvent<FromWorker>) => early.held.push(ev.data)
   worker.onerror = (ev) => {
     ev.preventDefault()
@@ -33,7 +44,7 @@ export function openEarly(
   }
   const post = (m: ToWorker) => worker.postMessage(m)
   post({ cmd: 'open', gen: early.open, base, token, file, initLines, cap })
-  post({ cmd: 'start', gen: early.start })
+  post({ cmd: 'start', gen: early.start, cursor })
   post({ cmd: 'pull', gen: early.start, lines: WINDOW })
   return early
 }

@@ -72,7 +72,7 @@ export class WorkerStream implements Stream {
     this.started = { cursor }
     const early = this.early
     this.early = undefined
-    if (early && cursor === undefined) {
+    if (early && cursor === early.cursor) {
       this.gen = early.start
       this.granted = early.granted
       // What the worker said before this stream existed, in order, after the caller's task.
