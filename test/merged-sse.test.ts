@@ -118,7 +118,7 @@ describe('GET /events?file=* (merged view)', () => {
     await until(() => merged(body.parser.events).length >= 1, 3000, 'a1')
     const c = new FakeSource('c', { content: old(2, 'c2') })
     t.registry.add(c)
-    // The stream looks for new files every DISCOVER_MS: c's first lines come without a reconnect.
+    // The registry tells the open stream: c's first lines come without a reconnect.
     await until(() => merged(body.parser.events).some((m) => m.file === 'c'), 5000, 'c joins')
     const now = Date.now()
     c.append(`${stamp(now)} c3\n`)
@@ -143,6 +143,25 @@ describe('GET /events?file=* (merged view)', () => {
     await new Promise((r) => setTimeout(r, 400))
     expect(merged(again.parser.events).map((m) => m.line.split(' ')[1])).toEqual(['c5'])
     await again.cancel()
+  })
+
+  it('a file added before the init went out joins after it; a closed stream joins nothing', async () => {
+    // a's first read is slow: the merged init waits for it, and c is added meanwhile.
+    const a = new FakeSource('a', { content: old(1, 'a1'), readDelayMs: 300 })
+    const t = setup([a])
+    const body = readBody(await t.app.request('/events?file=*'))
+    t.registry.add(new FakeSource('c', { content: old(2, 'c2') }))
+    expect(body.parser.events.some((e) => e.event === 'init')).toBe(false)
+    await until(() => merged(body.parser.events).some((m) => m.file === 'c'), 5000, 'c joins')
+    expect(body.parser.events.filter((e) => e.event === 'init')).toHaveLength(1)
+    expect(t.registry.files.get('c')?.hub.size).toBe(1)
+    expect(t.registry.watchers).toBe(1)
+    await body.cancel()
+    await until(() => t.registry.files.get('a')?.hub.size === 0, 3000, 'the stream closed')
+    expect(t.registry.watchers).toBe(0)
+    t.registry.add(new FakeSource('d', { content: old(3, 'd3') }))
+    await new Promise((r) => setTimeout(r, 50))
+    expect(t.registry.files.get('d')?.hub.size).toBe(0)
   })
 
   it('a malformed merged cursor gets reset, then a fresh init', async () => {

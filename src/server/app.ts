@@ -129,6 +129,7 @@ export function createApp(deps: AppDeps): Taillight {
     reads: new ReadPool(deps.reads),
     bodies: { idleMs: deps.undrainedMs ?? 30_000, drop: deps.dropConnection },
     clients,
+    watchFiles: (fn) => registry.watch(fn),
     extraHealth: deps.health,
     extraMetrics: deps.metricsText,
   }

@@ -45,6 +45,8 @@ export interface AppContext {
   /** History bodies: cancelled after idleMs unpulled; drop closes the connection (adapter). */
   bodies: { idleMs: number; drop?: (c: Context<AppEnv>) => void }
   clients(): number
+  /** Calls `fn` after the file set changes (file-registry.ts); returns the unwatch. */
+  watchFiles(fn: () => void): () => void
   extraHealth?: () => Record<string, unknown>
   extraMetrics?: () => string
 }

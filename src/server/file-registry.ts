@@ -3,7 +3,9 @@
  * broadcaster, its access changed, or removed with a last `gone` event to its clients.
  *
  * The map is the one the routes read (AppContext.files), changed in place, so a route sees a
- * file from the moment it is added and a removed id is 404 at once.
+ * file from the moment it is added and a removed id is 404 at once. Open streams that show
+ * every file (the merged view) are told of each change (`watch`), rather than each looking at
+ * the map on a timer: a change costs one call per such stream, a quiet second costs nothing.
  */
 import type { GoneEvent } from '../core/protocol.js'
 import type { LogSource } from '../core/log-source.js'
@@ -20,10 +22,30 @@ export interface FileMeta {
 }
 
 export class FileRegistry {
+  readonly #watchers = new Set<() => void>()
+
   constructor(
     readonly files: Map<string, FileEntry>,
     private readonly hubFor: (source: LogSource) => Broadcaster
   ) {}
+
+  /** `fn` after each add, update or remove (in a later microtask); returns the unwatch. */
+  watch(fn: () => void): () => void {
+    const once = () => fn()
+    this.#watchers.add(once)
+    return () => this.#watchers.delete(once)
+  }
+
+  /** Streams watching the set now: each one's watch ends with it. */
+  get watchers(): number {
+    return this.#watchers.size
+  }
+
+  #changed(): void {
+    // Later: the change's caller finishes first (a new file's hub is in the map, a removed
+    // one's clients have their `gone`) before any stream acts on it.
+    if (this.#watchers.size > 0) queueMicrotask(() => this.#watchers.forEach((w) => w()))
+  }
 
   /** Serves a source under its id; ids must be unique among the files served. */
   add(source: LogSource, meta: FileMeta = {}): void {
@@ -35,6 +57,7 @@ export class FileRegistry {
     }
     const entry: FileEntry = { source, hub: this.hubFor(source) }
     this.files.set(source.id, withMeta(entry, meta))
+    this.#changed()
   }
 
   /**
@@ -50,6 +73,7 @@ export class FileRegistry {
     const hub = regrouped ? this.hubFor(f.source) : f.hub
     this.files.set(id, withMeta({ source: f.source, hub }, meta))
     if (regrouped) f.hub.close()
+    this.#changed()
     return true
   }
 
@@ -59,6 +83,7 @@ export class FileRegistry {
     if (!f) return false
     this.files.delete(id)
     f.hub.closeWith(encodeEvent('gone', { file: id, reason }))
+    this.#changed()
     return true
   }
 }

@@ -61,12 +61,15 @@ export function startMerged(ctx: AppContext, sink: SseSink, req: MergedRequest):
   })
   // Files added to the registry later join the open stream (a glob's new match), not only the
   // next connection; access is this request's, as for the files it started with.
-  const discover = () => {
-    try {
-      return mergedFiles(ctx, req.q).map(toMerged)
-    } catch {
-      return []
-    }
+  const discover = {
+    files: () => {
+      try {
+        return mergedFiles(ctx, req.q).map(toMerged)
+      } catch {
+        return []
+      }
+    },
+    watch: ctx.watchFiles,
   }
   const req2 = { cursor: req.cursor, skip: req.skip }
   return new MergedStream(entries.map(toMerged), sink, req2, o, discover)

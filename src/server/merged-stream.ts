@@ -30,8 +30,6 @@ const FRAMES_PER_TURN = 8
  * and a frame per flush per file would cost the client (and us) an event each.
  */
 const COALESCE_MS = 10
-/** How often the files the request may read are looked at for new ones (a map walk). */
-export const DISCOVER_MS = 1000
 
 export class MergedStream {
   readonly #queue: MergeQueue
@@ -42,7 +40,8 @@ export class MergedStream {
   #closed = false
   #timer: ReturnType<typeof setTimeout> | null = null
   #soon: ReturnType<typeof setTimeout> | null = null
-  #discovery: ReturnType<typeof setInterval> | null = null
+  #unwatch: (() => void) | null = null
+  #discover: (() => readonly MergedFile[]) | null = null
   readonly #req: { skip?: number }
   /** A fresh view: the init goes out once every file's init is in (see #mergePoint). */
   #initPending: boolean
@@ -53,8 +52,11 @@ export class MergedStream {
     readonly outer: SseSink,
     req: { cursor?: string; skip?: number },
     readonly o: MergedOptions,
-    /** The files the request may read now: new ones join while the stream is open. */
-    discover?: () => readonly MergedFile[]
+    /** The files the request may read now, and changes to them: new ones join while open. */
+    discover?: {
+      files: () => readonly MergedFile[]
+      watch: (fn: () => void) => () => void
+    }
   ) {
     this.#req = { skip: req.skip }
     this.#ids = files.map((f) => f.id)
@@ -83,7 +85,10 @@ export class MergedStream {
       const cursor = input.start.cursor || undefined
       input.stream = f.hub.attach(input.sink, { lines: f.lines, cursor, skip: req.skip })
     })
-    if (discover) this.#discovery = setInterval(() => this.#join(discover()), DISCOVER_MS)
+    if (discover) {
+      this.#discover = discover.files
+      this.#unwatch = discover.watch(() => this.#join(discover.files()))
+    }
     this.pump()
   }
 
@@ -180,6 +185,9 @@ export class MergedStream {
     this.#initPending = false
     const first = starts.size ? formatMergedCursor(starts) : ''
     this.#write(encodeMerged('init', { file: '*', lines: [], first }))
+    // Files added while the init was pending were not joined then: once it is out, they are.
+    const discover = this.#discover
+    if (discover) queueMicrotask(() => this.#join(discover()))
     return true
   }
 
@@ -198,8 +206,8 @@ export class MergedStream {
     this.#closed = true
     if (this.#timer) clearTimeout(this.#timer)
     if (this.#soon) clearTimeout(this.#soon)
-    if (this.#discovery) clearInterval(this.#discovery)
-    this.#timer = this.#soon = this.#discovery = null
+    this.#unwatch?.()
+    this.#timer = this.#soon = this.#unwatch = null
     for (const input of this.#inputs ?? []) input.close()
     this.#out.close()
   }
