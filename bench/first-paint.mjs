@@ -41,7 +41,9 @@ writeFileSync(file, body.join('\n') + '\n')
 // after a line row gets text, so "rendered" means painted, not just in the DOM.
 const PROBE = `(() => {
   const seen = () => {
-    for (const e of document.querySelectorAll('[data-testid="line"]')) if (e.textContent) return true
+    // The viewer's rows, or the page's seed drawn before the viewer exists (page-seed.ts).
+    const rows = document.querySelectorAll('[data-testid="line"], [data-testid="seed-line"]')
+    for (const e of rows) if (e.textContent) return true
     return false
   }
   const obs = new MutationObserver(() => {

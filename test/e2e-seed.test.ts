@@ -48,11 +48,11 @@ describe.skipIf(!enabled)('the page seed in Chromium', () => {
     return page
   }
 
-  /** Holds app.js back until release() is called. */
-  async function holdViewer(page: Page) {
+  /** Holds the requests for `glob` back until release() is called. */
+  async function hold(page: Page, glob: string) {
     let release = () => {}
     const held = new Promise<void>((r) => (release = r))
-    await page.route('**/app.js', async (route: Route) => {
+    await page.route(glob, async (route: Route) => {
       await held
       await route.continue()
     })
@@ -64,9 +64,10 @@ describe.skipIf(!enabled)('the page seed in Chromium', () => {
       const file = p.logFile(dir, `seed${query ? '-page' : ''}.log`, p.numbered('seed', 1, 300))
       const server = await serve([file])
       const page = await newPage()
-      const release = await holdViewer(page)
+      const release = await hold(page, '**/app.js')
+      const releaseFiles = await hold(page, '**/api/files*')
       await page.goto(server.url + query, { waitUntil: 'commit' })
-      const seeded = await p.waitLines(page, (l) => l.at(-1) === 'seed 00300')
+      const seeded = await seedLines(page, (l) => l.at(-1) === 'seed 00300')
       expect(seeded.length).toBeGreaterThan(10)
       expect(seeded).toEqual(p.numbered('seed', 301 - seeded.length, 300))
       expect(await page.evaluate('typeof window.taillight')).toBe('undefined')
@@ -76,6 +77,12 @@ describe.skipIf(!enabled)('the page seed in Chromium', () => {
       const stored = await waitStored(page, (l) => l.at(-1) === 'seed 00305')
       expect(stored).toEqual(p.numbered('seed', 306 - stored.length, 305))
       expect(stored.length).toBeGreaterThanOrEqual(205)
+      // The file list has not come yet: the seed says what the count means and whose it is.
+      await expect
+        .poll(() => page.getByTestId('counts').textContent())
+        .toMatch(/^showing [\d,]+ lines of [\d.]+ kB$/)
+      expect(await page.getByTestId('path').textContent()).toBe(file)
+      releaseFiles()
       await p.waitStatus(page, /^live/)
       p.append(file, ['after live'])
       const last = await waitStored(page, (l) => l.at(-1) === 'after live')
@@ -117,4 +124,18 @@ async function waitStored(page: Page, ok: (lines: string[]) => boolean, ms = 15_
     await page.waitForTimeout(50)
   }
   throw new Error(`stored lines never matched; last (${lines.length}): ${lines.slice(-5)}`)
+}
+
+/** The rows boot.js drew from the seed, before the viewer's own. */
+async function seedLines(page: Page, ok: (lines: string[]) => boolean, ms = 10_000) {
+  const until = Date.now() + ms
+  let lines: string[] = []
+  while (Date.now() < until) {
+    lines = await page.evaluate(
+      `[...document.querySelectorAll('[data-testid="seed-line"]')].map((e) => e.textContent)`
+    )
+    if (ok(lines)) return lines
+    await page.waitForTimeout(50)
+  }
+  throw new Error(`seed rows never matched; last (${lines.length}): ${lines.slice(-5)}`)
 }

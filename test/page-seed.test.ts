@@ -52,6 +52,7 @@ interface Seed {
   first: string
   cursor: string
   more?: true
+  info: unknown
 }
 
 /** The page and the seed it carries (undefined: none). */
@@ -75,6 +76,9 @@ describe('the page seed', () => {
     expect(seed?.file).toBe('app')
     expect(seed?.lines).toEqual(numbered(500 - SEED_LINES + 1, 500))
     expect(seed?.more).toBeUndefined()
+    // Its file as /api/files lists it.
+    const files = (await (await t.app.request('/api/files')).json()) as unknown[]
+    expect(seed?.info).toEqual(files[0])
     // Written after the page was served, before its stream opened.
     src.append('line 501\nline 502\n')
     const body = readBody(await t.app.request(`/events?lastEventId=${seed?.cursor}`))

@@ -47,6 +47,8 @@ export interface PageSeed {
   /** Where they end: the stream's Last-Event-ID. */
   cursor: string
   more?: true
+  /** The file as /api/files lists it, for the footer before that list has come. */
+  info: FileInfoJson
 }
 
 /** `update`: new lines, at most the event budget of line data (256 KiB by default). */

@@ -2,25 +2,28 @@
  * @module Small JSON routes: /api/files, /health and /metrics (/api/lines is lines-route.ts).
  */
 import type { Context } from 'hono'
+import type { LogSource } from '../core/log-source.js'
+import type { FileInfoJson } from '../core/protocol.js'
 import { visibleFiles } from './access.js'
 import type { AppContext, AppEnv } from './context.js'
 import { mergeHealth, mergeMetrics } from './worker-stats.js'
 
 export function filesRoute(ctx: AppContext) {
   return (c: Context<AppEnv>) =>
-    c.json(
-      visibleFiles(ctx.files, c.get('query')).map(({ source }) => {
-        const info = source.info()
-        return {
-          id: source.id,
-          path: source.path,
-          size: info.size,
-          backend: info.backend.backend,
-          backendReason: info.backend.reason ?? null,
-          state: info.state,
-        }
-      })
-    )
+    c.json(visibleFiles(ctx.files, c.get('query')).map(({ source }) => fileInfo(source)))
+}
+
+/** One file as /api/files lists it (and the page's seed carries it). */
+export function fileInfo(source: LogSource): FileInfoJson {
+  const info = source.info()
+  return {
+    id: source.id,
+    path: source.path,
+    size: info.size,
+    backend: info.backend.backend,
+    backendReason: info.backend.reason ?? null,
+    state: info.state,
+  }
 }
 
 export function healthRoute(ctx: AppContext) {

@@ -13,6 +13,7 @@
  * a file the viewer may not see leave the seed out, and the stream reports them as it did.
  */
 import type { PageSeed } from '../core/protocol.js'
+import { fileInfo } from './api-routes.js'
 import type { AppContext } from './context.js'
 import { pickFile } from './context.js'
 import { intParam } from './query.js'
@@ -51,7 +52,15 @@ export async function pageSeed(
     if (!r || 'stale' in r) return undefined
     const lines = texts(r.lines)
     const more = lines.length < n && r.more
-    return { file: source.id, lines, first: r.first, cursor: at.cursor, ...(more && { more }) }
+    const info = fileInfo(source)
+    return {
+      file: source.id,
+      lines,
+      first: r.first,
+      cursor: at.cursor,
+      ...(more && { more }),
+      info,
+    }
   } finally {
     clearTimeout(timer)
   }

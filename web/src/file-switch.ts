@@ -54,6 +54,8 @@ export async function startPage(
   // first, which is the list's first), while the file list is still on its way. With a seed
   // the view starts from its lines and the stream resumes where they end.
   if (!link && seed) {
+    // Its file as the list will give it: the footer says "showing 200 of 1.2 GB" at once.
+    app.files = [seed.info]
     selectFile(app, seed.file)
     const { file, lines, first, more } = seed
     app.handlers.init({ file, lines, first, ...(more && { more }) }, seed.cursor)

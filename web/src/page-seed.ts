@@ -26,7 +26,12 @@ export function readSeed(doc: Document = document): PageSeed | undefined {
       typeof s.cursor === 'string' &&
       s.cursor !== '' &&
       Array.isArray(s.lines) &&
-      s.lines.every((l) => typeof l === 'string')
+      s.lines.every((l) => typeof l === 'string') &&
+      typeof s.info === 'object' &&
+      s.info !== null &&
+      s.info.id === s.file &&
+      typeof s.info.path === 'string' &&
+      typeof s.info.size === 'number'
     return ok ? (s as PageSeed) : undefined
   } catch {
     return undefined
@@ -46,7 +51,8 @@ export function showSeed(log: HTMLElement, seed: PageSeed): void {
       row.appendChild(document.createElement('span')).className = c
     const text = row.appendChild(document.createElement('span'))
     text.className = 'text'
-    text.dataset.testid = 'line'
+    // Not yet the viewer's rows ("line"): what waits for those waits for the viewer.
+    text.dataset.testid = 'seed-line'
     text.textContent = stripAnsi(line)
   }
   log.appendChild(layer)
