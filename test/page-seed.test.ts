@@ -92,6 +92,27 @@ describe('the page seed', () => {
     await body.cancel()
   })
 
+  it('a seed from another process that follows the same file (--workers) resumes there', async () => {
+    // Two processes follow one file; the one that served the page has read one line more.
+    const served = new FakeSource('app', { content: 'l1\nl2\n' })
+    const behind = new FakeSource('app', { content: 'l1\n' })
+    const { seed } = await page(app([served]))
+    const other = app([behind])
+    const body = readBody(await other.app.request(`/events?lastEventId=${seed?.cursor}`))
+    setTimeout(() => behind.append('l2\nl3\n'), 60)
+    const evs = await body.events(1)
+    expect(evs.map((e) => e.event)).toEqual(['update'])
+    expect(lines(evs[0])).toEqual(['l3'])
+    await body.cancel()
+    // One that never gets there in time: reset and a fresh init, as for any unusable cursor.
+    const never = app([new FakeSource('app', { content: 'l1\n' })])
+    const late = readBody(await never.app.request(`/events?lastEventId=${seed?.cursor}`))
+    const got = await late.events(2, 3000)
+    expect(got.map((e) => e.event)).toEqual(['reset', 'init'])
+    expect(JSON.parse(got[0]?.data ?? '{}')).toEqual({ reason: 'ahead' })
+    await late.cancel()
+  })
+
   it('no line can close the script element or run: < and U+2028/2029 are escaped', async () => {
     const evil = ['</script><script>alert(1)</script>', '<!-- x', 'a\u2028b\u2029c', '&amp; "q"']
     const t = app([new FakeSource('x', { content: evil.join('\n') + '\n' })])

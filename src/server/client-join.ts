@@ -13,6 +13,10 @@ import type { ClientStream } from './client-stream.js'
 import { concat, encodeEvent, encodeRetry, isValidId, texts } from './sse-frame.js'
 import type { StreamHub } from './stream-hub.js'
 
+/** How long a cursor ahead of this process's read is waited for: AHEAD_TRIES × AHEAD_WAIT_MS. */
+const AHEAD_TRIES = 5
+const AHEAD_WAIT_MS = 50
+
 export interface JoinOptions {
   /** Lines in `init` (ignored when resuming). */
   lines: number
@@ -47,10 +51,19 @@ export function joinClient(hub: StreamHub, c: ClientStream, opts: JoinOptions): 
 async function resume(hub: StreamHub, c: ClientStream, opts: JoinOptions): Promise<void> {
   let reset: Uint8Array | undefined
   if (opts.cursor !== undefined) {
-    const until = handOver(hub, c)
-    const check = isValidId(opts.cursor)
-      ? await hub.source.check(opts.cursor)
+    const cursor = opts.cursor
+    let until = handOver(hub, c)
+    let check = isValidId(cursor)
+      ? await hub.source.check(cursor)
       : ({ ok: false, reason: 'malformed' } as const)
+    // A cursor past what this process has read was handed out by another that follows the
+    // same file (a --workers sibling, the page's seed): its follower gets there in a moment.
+    for (let i = 0; !check.ok && check.reason === 'ahead' && i < AHEAD_TRIES && !c.closed; i++) {
+      await new Promise((r) => setTimeout(r, AHEAD_WAIT_MS))
+      if (c.closed) return
+      until = handOver(hub, c)
+      check = await hub.source.check(cursor)
+    }
     if (c.closed) return
     let reason = check.ok ? ('stale' as const) : check.reason
     if (check.ok) {
