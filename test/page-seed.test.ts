@@ -169,9 +169,21 @@ describe('the page seed', () => {
     expect(await anon.text()).not.toContain('web 1')
   })
 
-  it('a read slower than the budget is not waited for', async () => {
-    const t = app([new FakeSource('slow', { content: 'slow 1\n', readDelayMs: 2_000 })])
+  it('a read slower than the budget is not waited for, and not asked again while it runs', async () => {
+    const slow = new FakeSource('slow', { content: 'slow 1\n', readDelayMs: 1_000 })
+    const t = app([slow])
     // Had the page waited, the read would have given the line.
     expect((await page(t)).seed).toBeUndefined()
+    expect(slow.reads).toBe(1)
+    // Pages asked for meanwhile go without, and add no read behind the one still going.
+    for (let i = 0; i < 3; i++) expect((await page(t)).seed).toBeUndefined()
+    expect(slow.reads).toBe(1)
+  })
+
+  it('--lines above the seed size is honoured, within the byte bound', async () => {
+    const t = app([new FakeSource('app', { content: numbered(1, 500).join('\n') + '\n' })], {
+      lines: 300,
+    })
+    expect((await page(t)).seed?.lines).toEqual(numbered(201, 500))
   })
 })

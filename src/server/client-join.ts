@@ -13,8 +13,12 @@ import type { ClientStream } from './client-stream.js'
 import { concat, encodeEvent, encodeRetry, isValidId, texts } from './sse-frame.js'
 import type { StreamHub } from './stream-hub.js'
 
-/** How long a cursor ahead of this process's read is waited for: AHEAD_TRIES × AHEAD_WAIT_MS. */
-const AHEAD_TRIES = 5
+/**
+ * How long a cursor ahead of this process's read is waited for: AHEAD_TRIES × AHEAD_WAIT_MS,
+ * twice the longest stat-polling interval (follow/options.ts pollMaxMs), so a sibling that
+ * polls also gets there.
+ */
+const AHEAD_TRIES = 10
 const AHEAD_WAIT_MS = 50
 
 export interface JoinOptions {

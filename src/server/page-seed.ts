@@ -9,9 +9,10 @@
  * Only what the page's own request may read: the same file choice and access check as
  * /events (the page is behind the same sign-in). Bounded like an init (lines and bytes), and
  * in time: a read slower than SEED_MS (a busy or remote disk) is not waited for, and the page
- * goes without, as before. Nothing here fails the page: a bad `?lines=`, an unknown file or
+ * goes without, as before; so does a page asked for while that read is still going. Nothing here fails the page: a bad `?lines=`, an unknown file or
  * a file the viewer may not see leave the seed out, and the stream reports them as it did.
  */
+import type { LogSource } from '../core/log-source.js'
 import type { PageSeed } from '../core/protocol.js'
 import { fileInfo } from './api-routes.js'
 import type { AppContext } from './context.js'
@@ -25,6 +26,8 @@ export const SEED_LINES = 200
 export const SEED_BYTES = 64 * 1024
 export const SEED_MS = 250
 
+const reading = new WeakSet<LogSource>()
+
 export async function pageSeed(
   ctx: AppContext,
   q: Map<string, string>,
@@ -36,19 +39,25 @@ export async function pageSeed(
   let entry
   try {
     entry = pickFile(ctx, q)
-    n = intParam(q, 'lines', 0, ctx.maxLines, Math.max(SEED_LINES, entry.lines ?? 0))
+    const configured = entry.lines ?? ctx.defaultLines
+    n = intParam(q, 'lines', 0, ctx.maxLines, Math.max(SEED_LINES, configured))
   } catch {
     return undefined
   }
-  if (n === 0) return undefined
   const { source } = entry
+  // One read per file at a time: a read the page stopped waiting for (a hung disk, Redis
+  // down) still holds its handle, and page loads must not pile more up behind it.
+  if (n === 0 || reading.has(source) || source.info().state === 'error') return undefined
   const at = source.position()
   let timer: ReturnType<typeof setTimeout> | undefined
   const late = new Promise<undefined>(
     (resolve) => (timer = setTimeout(() => resolve(undefined), ms))
   )
+  const read = source.tail(n, at, SEED_BYTES).catch(() => undefined)
+  reading.add(source)
+  void read.finally(() => reading.delete(source))
   try {
-    const r = await Promise.race([source.tail(n, at, SEED_BYTES).catch(() => undefined), late])
+    const r = await Promise.race([read, late])
     if (!r || 'stale' in r) return undefined
     const lines = texts(r.lines)
     const more = lines.length < n && r.more
