@@ -208,6 +208,11 @@ const BENCHES = [
         ],
         limit: 150,
       },
+      {
+        id: 'first-paint',
+        args: ['bench/first-paint.mjs', '--loads', QUICK ? '5' : '20', '--json', '$JSON'],
+        limit: 180,
+      },
     ],
     render: renderBrowser,
   },
