@@ -110,13 +110,19 @@ describe.skipIf(!run)('redis standby watchers', () => {
 
   it('the append script refuses a stale epoch (FENCED) and adds nothing', async () => {
     const { leader } = await leaderOf()
-    await signal(leader.proc, 'SIGSTOP') // the test writes in its name
     const conn = connectRedis(c.redis.url, 'test')
     try {
       expect(await conn.ready(5000)).toBe(true)
       const keys = redisKeys()
       const key = keys.stream('app.log')
+      // Leading is said before the first entry is written: wait for it, then stop the leader.
+      const end = Date.now() + 5000
+      while (!(await readTop(conn.client, key)) && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      await signal(leader.proc, 'SIGSTOP') // the test writes in its name
       const top = (await readTop(conn.client, key))!
+      expect(top).not.toBeNull()
       const next = { ...top, id: formatId(parseId(top.id).epoch, parseId(top.id).seq + 1n) }
       const fence = { key: keys.epoch('app.log'), epoch: leader.state!.epoch - 1 }
       const r = await appendAll(conn.client, key, 1000, fence, [next])
