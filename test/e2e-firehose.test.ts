@@ -160,9 +160,11 @@ describe.skipIf(!enabled)(`viewer under a firehose (server: ${serverKind()})`, (
 
     await page.getByTestId('log').locator('.row.skipped').getByTestId('skipped-load').focus()
     await page.keyboard.press('Enter')
-    const after = await waitStored(
+    const after = await p.waitStored(
       page,
-      (l) => !l.some((x) => x.includes('loading…')) && l.length > before.length
+      (l) => !l.some((x) => x.includes('loading…')) && l.length > before.length,
+      15_000,
+      100
     )
     // More was skipped than the ring has room for: its newest part came in, a smaller marker
     // stays for the older rest, and the lines from it to the newest are contiguous.
@@ -176,14 +178,3 @@ describe.skipIf(!enabled)(`viewer under a firehose (server: ${serverKind()})`, (
     for (const i of [from, from + 1, firstAfter - 1]) expect(after).toContain(line(i))
   }, 60_000)
 })
-
-async function waitStored(page: Page, ok: (l: string[]) => boolean, ms = 15_000) {
-  const until = Date.now() + ms
-  let lines: string[] = []
-  while (Date.now() < until) {
-    lines = await p.storedLines(page)
-    if (ok(lines)) return lines
-    await page.waitForTimeout(100)
-  }
-  throw new Error(`stored lines never matched; last: ${lines.slice(-5).join(' | ')}`)
-}

@@ -136,7 +136,7 @@ describe.skipIf(!enabled)(`viewer in Chromium (server: ${serverKind()})`, () => 
     p.append(file, p.numbered('burst', 151, 250))
     await page.getByTestId('pause').click()
     await p.waitStatus(page, /^live/)
-    const all = await waitStored(page, (l) => l.at(-1) === 'burst 00250')
+    const all = await p.waitStored(page, (l) => l.at(-1) === 'burst 00250')
     // The ring keeps the newest 100: exactly the last 100 lines, in order, no duplicates.
     expect(all).toEqual(p.numbered('burst', 151, 250))
   })
@@ -223,7 +223,7 @@ describe.skipIf(!enabled)(`viewer in Chromium (server: ${serverKind()})`, () => 
     await p.waitLines(page, (l) => l.at(-1) === 'link 00305')
     const linked = await open(new URL(href, server.url).toString())
     await linked.locator('.row.target', { hasText: 'link 00295' }).waitFor()
-    const stored = await waitStored(linked, (l) => l.at(-1) === 'link 00305')
+    const stored = await p.waitStored(linked, (l) => l.at(-1) === 'link 00305')
     expect(stored).toEqual(p.numbered('link', 295 - 100, 305))
     // A line from far back: scrollback and search history both lead to it.
     await linked.getByTestId('filter').fill('link 00007')
@@ -411,21 +411,6 @@ describe.skipIf(!enabled)(`viewer in Chromium (server: ${serverKind()})`, () => 
     }
   }
 })
-
-async function waitStored(
-  page: Page,
-  ok: (l: string[]) => boolean,
-  ms = 10_000
-): Promise<string[]> {
-  const until = Date.now() + ms
-  let lines: string[] = []
-  while (Date.now() < until) {
-    lines = await p.storedLines(page)
-    if (ok(lines)) return lines
-    await page.waitForTimeout(50)
-  }
-  throw new Error(`stored lines never matched; last: ${lines.slice(-5).join(' | ')}`)
-}
 
 function sampleLog(): string[] {
   return [

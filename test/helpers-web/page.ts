@@ -29,8 +29,8 @@ export const numbered = (prefix: string, from: number, to: number) =>
  * a second round trip, and a frame between the two refills pooled rows (a marker prepended above
  * turned a row read as a line into "start of file").
  */
-export async function shownLines(page: Page): Promise<string[]> {
-  return page.evaluate(`[...document.querySelectorAll('[data-testid="line"]')]
+export async function shownLines(page: Page, testid = 'line'): Promise<string[]> {
+  return page.evaluate(`[...document.querySelectorAll('[data-testid="${testid}"]')]
     .filter((e) => {
       // Playwright's :visible: a box of some size, not visibility: hidden
       const r = e.getBoundingClientRect()
@@ -39,12 +39,20 @@ export async function shownLines(page: Page): Promise<string[]> {
     .map((e) => e.textContent ?? '')`)
 }
 
-/** Waits until the rendered lines satisfy `ok`, then returns them. */
-export async function waitLines(page: Page, ok: (lines: string[]) => boolean, ms = 10_000) {
+/**
+ * Waits until the rendered lines satisfy `ok`, then returns them. `testid`: the rows to read
+ * ("seed-line": those the boot script draws before the viewer exists).
+ */
+export async function waitLines(
+  page: Page,
+  ok: (lines: string[]) => boolean,
+  ms = 10_000,
+  testid = 'line'
+) {
   const until = Date.now() + ms
   let lines: string[] = []
   while (Date.now() < until) {
-    lines = await shownLines(page)
+    lines = await shownLines(page, testid)
     if (ok(lines)) return lines
     await page.waitForTimeout(50)
   }
@@ -77,7 +85,31 @@ export async function waitStatus(page: Page, re: RegExp, ms = 15_000): Promise<s
   throw new Error(`status never matched ${re}; last: ${s}`)
 }
 
+const STORED = 'window.taillight.store.shownText().split("\\n").filter(Boolean)'
+
 /** Every line the viewer holds (not just the rendered ones), as displayed. */
 export async function storedLines(page: Page): Promise<string[]> {
-  return page.evaluate('window.taillight.store.shownText().split("\\n").filter(Boolean)')
+  return page.evaluate(STORED)
+}
+
+/**
+ * Waits until the lines the viewer holds satisfy `ok`, then returns them; none while the viewer
+ * does not exist yet. `every`: ms between reads (each reads the whole store).
+ */
+export async function waitStored(
+  page: Page,
+  ok: (lines: string[]) => boolean,
+  ms = 10_000,
+  every = 50
+): Promise<string[]> {
+  const until = Date.now() + ms
+  let lines: string[] = []
+  while (Date.now() < until) {
+    lines = await page.evaluate(`window.taillight ? ${STORED} : []`)
+    if (ok(lines)) return lines
+    await page.waitForTimeout(every)
+  }
+  throw new Error(
+    `stored lines never matched; last (${lines.length}): ${lines.slice(-5).join(' | ')}`
+  )
 }
