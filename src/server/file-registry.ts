@@ -31,9 +31,8 @@ export class FileRegistry {
 
   /** `fn` after each add, update or remove (in a later microtask); returns the unwatch. */
   watch(fn: () => void): () => void {
-    const once = () => fn()
-    this.#watchers.add(once)
-    return () => this.#watchers.delete(once)
+    this.#watchers.add(fn)
+    return () => this.#watchers.delete(fn)
   }
 
   /** Streams watching the set now: each one's watch ends with it. */

@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Assets } from './app.js'
+import { concat } from './sse-frame.js'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -106,16 +107,6 @@ function headers(f: Asset, etag = true): Record<string, string> {
 }
 
 const encode = (s: string) => new TextEncoder().encode(s)
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
-}
 
 /** If-None-Match lists ETags (or `*`); a weak one (W/"...") still names the same bytes here. */
 function fresh(etag: string, header: string | undefined): boolean {

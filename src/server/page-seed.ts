@@ -9,8 +9,9 @@
  * Only what the page's own request may read: the same file choice and access check as
  * /events (the page is behind the same sign-in). Bounded like an init (lines and bytes), and
  * in time: a read slower than SEED_MS (a busy or remote disk) is not waited for, and the page
- * goes without, as before; so does a page asked for while that read is still going. Nothing here fails the page: a bad `?lines=`, an unknown file or
- * a file the viewer may not see leave the seed out, and the stream reports them as it did.
+ * goes without, as before; so does a page asked for while that read is still going. Nothing
+ * here fails the page: a bad `?lines=`, an unknown file or a file the viewer may not see leave
+ * the seed out, and the stream reports them as it did.
  */
 import type { LogSource } from '../core/log-source.js'
 import type { PageSeed } from '../core/protocol.js'

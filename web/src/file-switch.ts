@@ -57,8 +57,7 @@ export async function startPage(
     // Its file as the list will give it: the footer says "showing 200 of 1.2 GB" at once.
     app.files = [seed.info]
     selectFile(app, seed.file)
-    const { file, lines, first, more } = seed
-    app.handlers.init({ file, lines, first, ...(more && { more }) }, seed.cursor)
+    app.handlers.init(seed, seed.cursor)
     performance.mark('taillight-init')
     app.conn?.start(seed.cursor)
   } else if (!link) {
