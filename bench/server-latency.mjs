@@ -9,7 +9,7 @@
  *   node bench/server-latency.mjs [--clients 1,100,1000,10000] [--rate 100] [--seconds 10]
  *                                 [--runtimes node,bun,deno] [--frontail] [--frontail-max N]
  *                                 [--websocketd] [--websocketd-max 1000] [--json results.json]
- *                                 [--workers 1,2]
+ *                                 [--workers 1,2] [--load node|c]
  *
  * --websocketd: websocketd (Debian package `websocketd`) serving one WebSocket per client, each
  * running its own `tail -n 1 -F <file>` (the file holds one line, `start`, when clients connect:
@@ -21,7 +21,11 @@
  * --frontail-max N: run frontail only up to N clients. --json FILE: also write the rows (and the
  * skipped runs) to FILE as JSON, rewritten after every run. --workers 1,2: taillight once per
  * value of its --workers, side by side (CPU and RSS are then summed over the primary and its
- * workers: RSS counts shared pages once per process, so it errs high).
+ * workers: RSS counts shared pages once per process, so it errs high). --load c: taillight's
+ * clients are held by bench/load/sse-load.c (needs a C compiler) instead of the Node load
+ * process, which takes about as much CPU per client as the server and so, on a 2-core box, the
+ * core a second worker would use; the C clients parse every line at every client (latency over
+ * all of them, not the last 100). frontail and websocketd keep the Node load process.
  *
  * Needs dist/ (npm run build:ts). Everything runs on 127.0.0.1 and is bounded in time; nothing
  * system-wide is changed (client counts above `ulimit -n` minus a margin are skipped).
@@ -42,6 +46,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from './lib/args.mjs'
 import { forkChild } from './lib/child.mjs'
 import { ROOT, startCli } from './lib/cli-server.mjs'
+import { cLoad } from './lib/c-load.mjs'
 import { now, sleep, timeout } from './lib/clock.mjs'
 import { frontailClient, installFrontail } from './lib/frontail.mjs'
 import { freePort } from './lib/net.mjs'
@@ -80,6 +85,8 @@ async function main() {
   const workers = String(args.workers ?? '1')
     .split(',')
     .map(Number)
+  const load = args.load ?? 'node'
+  if (!['node', 'c'].includes(load)) throw new Error(`--load: node or c, not ${load}`)
   const limit = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString()) - 200
   console.log(
     `node ${process.version}, ${rate} lines/s for ${seconds} s per run, fd limit ${limit + 200}`
@@ -102,15 +109,19 @@ async function main() {
     save()
   }
   for (const n of counts) {
-    if (n > limit) {
-      // the server and the load process each hold one socket per client
-      skip('all', n, `needs ${n} fds per process, ulimit -n allows ${limit}`)
-      continue
-    }
+    // Each process holds one socket per client it serves: the server (split over its workers)
+    // and the load process (the C load splits itself into processes of 10,000).
+    const fits = (wk, ld) => Math.ceil(n / wk) <= limit && (ld === 'c' || n <= limit)
     for (const rt of runtimes) {
       for (const wk of rt === 'node' ? workers : [1]) {
-        await attempt('taillight', n, rate, seconds, null, rt, wk)
+        if (fits(wk, load)) await attempt('taillight', n, rate, seconds, null, rt, wk, load)
+        else
+          skip(`taillight/${rt} --workers ${wk}`, n, `needs more fds than ulimit -n ${limit + 200}`)
       }
+    }
+    if (!fits(1, 'node')) {
+      skip('others', n, `needs ${n} fds per process, ulimit -n allows ${limit}`)
+      continue
     }
     if (frontail) {
       if (n <= frontailMax) await attempt('frontail', n, rate, seconds, frontail)
@@ -128,7 +139,7 @@ async function main() {
   }
   save()
   console.log(
-    '\nlatency: probe clients (the last to connect); verified: clients with every line, in order'
+    '\nlatency: probe clients (the last 100 to connect; with --load c, every client); verified: clients with every line, in order'
   )
   console.log(
     'server          workers  clients  verified  in-order    p50 ms   p99 ms   max ms  cpu %  rss MB  load-cpu %'
@@ -179,7 +190,16 @@ async function startOther(server, port, file, opts) {
   }
 }
 
-async function run(server, clients, rate, seconds, frontail, runtime = 'node', workers = 1) {
+async function run(
+  server,
+  clients,
+  rate,
+  seconds,
+  frontail,
+  runtime = 'node',
+  workers = 1,
+  load = 'node'
+) {
   const dir = mkdtempSync(join(tmpdir(), 'tl-bench-'))
   const file = join(dir, 'bench.log')
   const fd = openSync(file, 'a')
@@ -201,8 +221,10 @@ async function run(server, clients, rate, seconds, frontail, runtime = 'node', w
               '0',
               '--lines',
               '0',
+              // Well above the clients: with --workers each worker caps at its share of the
+              // total, and round-robin deals clients out only about evenly.
               '--max-clients',
-              '20000',
+              '40000',
               '--workers',
               workers,
               file,
@@ -212,7 +234,10 @@ async function run(server, clients, rate, seconds, frontail, runtime = 'node', w
         : await startOther(server, await freePort(), file, frontail)
     proc = started.proc
     const url = started.url
-    w = forkChild(fileURLToPath(import.meta.url), ['--worker'])
+    w =
+      load === 'c' && server === 'taillight'
+        ? cLoad()
+        : forkChild(fileURLToPath(import.meta.url), ['--worker'])
     const done = w.next('done')
     w.send({ type: 'start', url, clients, server, client: frontail?.client, file })
     if (!(await w.next('ready', 120_000))) throw new Error(`${server}: clients did not connect`)
@@ -247,7 +272,7 @@ async function run(server, clients, rate, seconds, frontail, runtime = 'node', w
     rssMax = Math.max(rssMax, memOf(proc.pid))
     const row = {
       server: server === 'taillight' ? `taillight/${runtime}` : server,
-      ...(server === 'taillight' ? { workers } : {}),
+      ...(server === 'taillight' ? { workers, load } : {}),
       clients,
       ...result,
       cpu,

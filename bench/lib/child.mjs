@@ -4,22 +4,26 @@
  */
 import { fork } from 'node:child_process'
 
+/** The next message of `type` that `emitter` emits as 'message', or null after `ms`. */
+export function nextMessage(emitter, type, ms = Infinity) {
+  return new Promise((resolve) => {
+    let timer
+    const on = (m) => {
+      if (m?.type !== type) return
+      clearTimeout(timer)
+      emitter.off('message', on)
+      resolve(m)
+    }
+    emitter.on('message', on)
+    if (Number.isFinite(ms))
+      timer = setTimeout(() => (emitter.off('message', on), resolve(null)), ms).unref()
+  })
+}
+
 /** Forks `script`; `next(type, ms)` resolves with its next message of `type`, or null after ms. */
 export function forkChild(script, args = []) {
   const proc = fork(script, args, { stdio: 'inherit' })
-  const next = (type, ms = Infinity) =>
-    new Promise((resolve) => {
-      let timer
-      const on = (m) => {
-        if (m?.type !== type) return
-        clearTimeout(timer)
-        proc.off('message', on)
-        resolve(m)
-      }
-      proc.on('message', on)
-      if (Number.isFinite(ms))
-        timer = setTimeout(() => (proc.off('message', on), resolve(null)), ms).unref()
-    })
+  const next = (type, ms) => nextMessage(proc, type, ms)
   const send = (m) => proc.connected && proc.send(m)
   return { proc, next, send, kill: () => proc.connected && proc.kill() }
 }
