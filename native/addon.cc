@@ -6,6 +6,7 @@
 #include "BackwardReader.hh"
 #include "JsErrors.hh"
 #include "Notifier.hh"
+#include "SocketWrite.hh"
 
 namespace {
 
@@ -209,7 +210,8 @@ public:
                 {InstanceValue("backend", Napi::String::New(env, notifierBackendName()),
                                napi_enumerable),
                  InstanceMethod<&TaillightAddon::CreateNotifier>("createNotifier", napi_enumerable),
-                 InstanceMethod<&TaillightAddon::ReadBackward>("readBackward", napi_enumerable)});
+                 InstanceMethod<&TaillightAddon::ReadBackward>("readBackward", napi_enumerable),
+                 InstanceMethod<&TaillightAddon::WriteSocket>("writeSocket", napi_enumerable)});
   }
 
 private:
@@ -232,6 +234,23 @@ private:
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;
+  }
+
+  // Synchronous on purpose: a non-blocking send of one event is cheaper than any hand-off.
+  Napi::Value WriteSocket(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    int64_t fd;
+    if (!intArg(info, 0, "fd", 0, 2147483647.0, &fd)) return env.Undefined();
+    if (!info[1].IsTypedArray() ||
+        info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      codeError(Napi::TypeError::New(env, "The \"bytes\" argument must be a Uint8Array"),
+                "ERR_INVALID_ARG_TYPE")
+          .ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    Napi::Uint8Array bytes = info[1].As<Napi::Uint8Array>();
+    long n = socketWrite(static_cast<int>(fd), bytes.Data(), bytes.ByteLength());
+    return Napi::Number::New(env, static_cast<double>(n));
   }
 
   Napi::FunctionReference mNotifierClass;

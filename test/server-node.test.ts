@@ -1,5 +1,7 @@
 /**
- * Real sockets: the Node adapter on 127.0.0.1, port 0, against in-memory sources.
+ * Real sockets: the Node adapter on 127.0.0.1, port 0, against in-memory sources. The SSE suite
+ * runs twice, as bufferutil's does: chunks by the addon's send(2) (node-raw-sink.ts) and through
+ * the ServerResponse; both must pass the same tests.
  */
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,6 +9,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AppDeps } from '../src/server/app.js'
 import { loadAssets } from '../src/server/node-assets.js'
+import { loadNative } from '../src/follow/native.js'
+import type { SocketWrite } from '../src/server/node-raw-sink.js'
 import { serveNode, type NodeServer, type ServeOptions } from '../src/server/node-serve.js'
 import { FakeSource } from './helpers/fake-source.js'
 import {
@@ -33,16 +37,48 @@ async function start(sources: FakeSource[], deps: Partial<AppDeps> = {}, opts: S
   servers.push(s)
   return s
 }
+
+/** The addon's send(2), counting what the kernel took: all of a chunk, part of it, or nothing. */
+const sends = { full: 0, short: 0, none: 0 }
+const native = loadNative()
+const addonWrite = native.binding?.writeSocket?.bind(native.binding)
+const countedWrite: SocketWrite | undefined =
+  addonWrite &&
+  ((fd, bytes) => {
+    const n = addonWrite(fd, bytes)
+    if (n === bytes.byteLength) sends.full++
+    else if (n > 0) sends.short++
+    else sends.none++
+    return n
+  })
+const sinks: [string, SocketWrite | null][] = [['ServerResponse', null]]
+if (countedWrite) sinks.unshift(['send(2)', countedWrite])
+else if (process.env.CI) {
+  describe('SSE over a real socket (send(2))', () => {
+    it('needs the native addon with writeSocket in CI', () => {
+      throw new Error(
+        `native addon without writeSocket: ${native.reason ?? 'an old build'}. Run npm run build:native.`
+      )
+    })
+  })
+} else
+  console.warn(
+    `\n*** SKIPPED the send(2) SSE suite: ${native.reason ?? 'addon without writeSocket'} ***\n`
+  )
+
 async function sse(url: string, headers?: Record<string, string>) {
   const c = await connectSse(url, headers)
   conns.push(c)
   return c
 }
 
-describe('SSE over a real socket', () => {
+describe.each(sinks)('SSE over a real socket (%s)', (sink, socketWrite) => {
+  const serve = (sources: FakeSource[], deps: Partial<AppDeps> = {}) =>
+    start(sources, deps, { socketWrite })
+
   it('init is exactly the last N lines, then updates in order, ids on every event', async () => {
     const src = new FakeSource('app', { content: numbered(1, 100) })
-    const s = await start([src])
+    const s = await serve([src])
     const c = await sse(`${s.url}events?lines=25`)
     expect(c.status).toBe(200)
     expect(c.headers['content-type']).toMatch(/^text\/event-stream/)
@@ -63,7 +99,7 @@ describe('SSE over a real socket', () => {
 
   it('a stalled client is dropped while a fast client keeps streaming', async () => {
     const src = new FakeSource('app')
-    const s = await start([src], {
+    const s = await serve([src], {
       broadcaster: { maxQueueBytes: 256 * 1024, drainTimeoutMs: 1000 },
     })
     const stalled = await stalledClient(s.port, '/events')
@@ -91,9 +127,39 @@ describe('SSE over a real socket', () => {
     expect(order).toEqual(Array.from({ length: 8000 }, (_, i) => i))
   })
 
+  it('a client that stops reading, then reads again, gets every line once, in order', async () => {
+    const src = new FakeSource('app')
+    const s = await serve([src], {
+      broadcaster: { maxQueueBytes: 64 * 1024 * 1024, drainTimeoutMs: 60_000 },
+    })
+    const c = await sse(`${s.url}events?lines=0`)
+    await c.waitFor((x) => x.parser.events.length >= 1, 2000, 'init')
+    const before = { ...sends }
+    c.pause()
+    const pad = 'y'.repeat(1000)
+    // About 12 MB in 120 flushes: more than loopback socket buffers hold for a paused reader,
+    // so sends come up short or find the buffer full and the rest queues behind them. The last
+    // 40 come while that queue drains, when the kernel has room again: they must not overtake it.
+    for (let i = 0; i < 120; i++) {
+      if (i === 80) c.resume()
+      let chunk = ''
+      for (let j = 0; j < 100; j++) chunk += `${i * 100 + j} ${pad}\n`
+      src.append(chunk)
+      await new Promise((r) => setTimeout(r, 2))
+    }
+    await c.waitFor((x) => sseLines(x).length >= 12_000, 20_000, 'every line')
+    const order = sseLines(c).map((l) => Number(l.split(' ')[0]))
+    expect(order).toEqual(Array.from({ length: 12_000 }, (_, i) => i))
+    expect(s.taillight.metrics.dropped.queue + s.taillight.metrics.dropped.drain).toBe(0)
+    if (sink === 'send(2)') {
+      expect(sends.full).toBeGreaterThan(before.full)
+      expect(sends.short + sends.none).toBeGreaterThan(before.short + before.none)
+    }
+  }, 30_000)
+
   it('2,000 concurrent clients all receive every line, in order', async () => {
     const src = new FakeSource('app', { content: numbered(1, 5) })
-    const s = await start([src])
+    const s = await serve([src])
     const N = 2000
     const clients: SseConn[] = []
     for (let i = 0; i < N; i += 200) {
@@ -119,7 +185,7 @@ describe('SSE over a real socket', () => {
 
   it('resumes with Last-Event-ID from the ring and after it falls out of the ring', async () => {
     const src = new FakeSource('app')
-    const s = await start([src], { broadcaster: { ringFrames: 8 } })
+    const s = await serve([src], { broadcaster: { ringFrames: 8 } })
     const a = await sse(`${s.url}events?lines=0`)
     for (let i = 1; i <= 40; i++) {
       src.append(`line ${i}\n`)
@@ -144,7 +210,7 @@ describe('SSE over a real socket', () => {
 
   it('graceful close ends every stream', async () => {
     const src = new FakeSource('app')
-    const s = await start([src])
+    const s = await serve([src])
     const cs = await Promise.all([1, 2, 3].map(() => sse(`${s.url}events`)))
     await until(() => s.taillight.clients() === 3, 2000, 'connected')
     const t0 = Date.now()

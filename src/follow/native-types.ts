@@ -80,4 +80,9 @@ export interface NativeBinding {
     maxBytes: number,
     chunkSize: number
   ): Promise<BackwardRead>
+  /**
+   * One non-blocking send(2) of `bytes` to the connected socket `fd`: the bytes written (0 when
+   * its buffer is full) or -errno (EPIPE, ECONNRESET, ...). Absent from addons built before it.
+   */
+  writeSocket?(fd: number, bytes: Uint8Array): number
 }

@@ -17,8 +17,10 @@ import type { Server, ServerResponse } from 'node:http'
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2'
 import type { AddressInfo, Socket } from 'node:net'
 import { createApp, type AppDeps, type Taillight } from './app.js'
+import { loadNative } from '../follow/native.js'
 import type { SseTransport } from './context.js'
 import { loadAssets } from './node-assets.js'
+import { rawSink, type SocketWrite } from './node-raw-sink.js'
 import type { SseSink } from './sink.js'
 
 export interface ServeOptions {
@@ -28,6 +30,8 @@ export interface ServeOptions {
   assets?: AppDeps['assets'] | false
   /** PEM certificate and key: HTTPS with HTTP/2 and HTTP/1.1. */
   tls?: { cert: Buffer | string; key: Buffer | string }
+  /** SSE chunks by send(2) (node-raw-sink.ts): the addon's (default, when it loaded) or none. */
+  socketWrite?: SocketWrite | null
 }
 
 export interface NodeServer {
@@ -64,15 +68,29 @@ export function nodeSink(res: ServerResponse): SseSink {
   }
 }
 
-/** The fast path: headers and bytes go to the raw ServerResponse (HTTP/1.x only). */
-export const nodeTransport: SseTransport = (c, headers) => {
-  const env = c.env as Partial<HttpBindings> | undefined
-  const res = env?.outgoing
-  // HTTP/2 forbids connection headers and has its own response type: use the Web stream there.
-  if (!res || env.incoming?.httpVersionMajor !== 1) return undefined
-  res.writeHead(200, headers)
-  res.flushHeaders()
-  return { sink: nodeSink(res), response: RESPONSE_ALREADY_SENT }
+/**
+ * The fast path: headers go to the raw ServerResponse (HTTP/1.x only), chunks to its socket's
+ * descriptor with `send` where that is safe, else to the ServerResponse.
+ */
+export const nodeTransport =
+  (send?: SocketWrite): SseTransport =>
+  (c, headers) => {
+    const env = c.env as Partial<HttpBindings> | undefined
+    const res = env?.outgoing
+    // HTTP/2 forbids connection headers and has its own response type: use the Web stream there.
+    if (!res || env.incoming?.httpVersionMajor !== 1) return undefined
+    res.writeHead(200, headers)
+    res.flushHeaders()
+    const stream = nodeSink(res)
+    const sink = (send && rawSink(res, send, stream)) || stream
+    return { sink, response: RESPONSE_ALREADY_SENT }
+  }
+
+/** The addon's send(2), when it loaded and has it (TAILLIGHT_SSE_SEND=0 turns it off). */
+function addonSocketWrite(): SocketWrite | undefined {
+  if (process.env.TAILLIGHT_SSE_SEND === '0') return undefined
+  const binding = loadNative().binding
+  return binding?.writeSocket?.bind(binding)
 }
 
 /** An undrained history body: the socket goes, since a stalled write never ends otherwise. */
@@ -83,8 +101,9 @@ export const nodeDrop: NonNullable<AppDeps['dropConnection']> = (c) => {
 
 export async function serveNode(deps: AppDeps, opts: ServeOptions = {}): Promise<NodeServer> {
   const assets = opts.assets === false ? undefined : (opts.assets ?? loadAssets())
+  const send = opts.socketWrite === undefined ? addonSocketWrite() : opts.socketWrite
   const taillight = createApp({
-    transport: nodeTransport,
+    transport: nodeTransport(send ?? undefined),
     dropConnection: nodeDrop,
     ...deps,
     assets,

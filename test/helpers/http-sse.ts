@@ -15,6 +15,9 @@ export interface SseConn {
   readonly ended: boolean
   end: Promise<void>
   waitFor(cond: (c: SseConn) => boolean, ms: number, what: string): Promise<void>
+  /** Stops reading the socket (the server's writes back up), and reads again. */
+  pause(): void
+  resume(): void
   close(): void
 }
 
@@ -58,6 +61,8 @@ export function connectSse(
           },
           end,
           waitFor: (cond, wms, what) => until(() => cond(conn), wms, what),
+          pause: () => res.pause(),
+          resume: () => res.resume(),
           close: () => {
             req.destroy()
           },
