@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { rawSink as rawSinkOver, type SocketWrite } from '../src/server/node-raw-sink.js'
-import { nodeSink } from '../src/server/node-serve.js'
+import { nodeSink } from '../src/server/node-transport.js'
 
 function fakes(
   over: { encrypted?: boolean; chunked?: boolean; fd?: number; other?: boolean } = {}

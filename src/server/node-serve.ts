@@ -1,27 +1,20 @@
 /**
- * @module The Node adapter: serves a Taillight app with @hono/node-server.
- *
- * SSE writes go straight to the ServerResponse (Hono's documented escape hatch: write to
- * c.env.outgoing, return RESPONSE_ALREADY_SENT). Measured on this project's 2-core VM, a Web
- * stream chain per connection costs about 4x more per write and 3x more memory at 10,000
- * clients (README, "Design notes (server)"). This is the only module that imports node:http
- * or @hono/node-server.
+ * @module The Node adapter: serves a Taillight app with @hono/node-server; SSE streams take the
+ * transport of node-transport.ts. This module, that one and node-raw-sink.ts are the only ones
+ * that import node:http or @hono/node-server.
  *
  * With a certificate it serves HTTPS as HTTP/2 with HTTP/1.1 for clients that do not offer h2
  * (ALPN): a browser then opens every tab's stream on one connection instead of six at most.
  * HTTP/2 streams take the Web-stream SSE sink (nodeTransport declines them).
  */
-import { serve, type HttpBindings } from '@hono/node-server'
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
-import type { Server, ServerResponse } from 'node:http'
+import { serve } from '@hono/node-server'
+import type { Server } from 'node:http'
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2'
 import type { AddressInfo, Socket } from 'node:net'
 import { createApp, type AppDeps, type Taillight } from './app.js'
-import { loadNative } from '../follow/native.js'
-import type { SseTransport } from './context.js'
 import { loadAssets } from './node-assets.js'
-import { rawSink, type SocketWrite } from './node-raw-sink.js'
-import type { SseSink } from './sink.js'
+import type { SocketWrite } from './node-raw-sink.js'
+import { addonSocketWrite, nodeDrop, nodeTransport } from './node-transport.js'
 
 export interface ServeOptions {
   host?: string
@@ -43,60 +36,6 @@ export interface NodeServer {
   port: number
   /** Stops accepting, ends every stream and closes every connection. */
   close(timeoutMs?: number): Promise<void>
-}
-
-export function nodeSink(res: ServerResponse): SseSink {
-  // A write after the peer vanished reports through 'error'; 'close' is what we act on.
-  res.on('error', () => {})
-  return {
-    write: (bytes) => (res.destroyed || res.writableEnded ? false : res.write(bytes)),
-    get bufferedBytes() {
-      return res.writableLength
-    },
-    close: () => {
-      if (!res.writableEnded) res.end()
-    },
-    destroy: () => {
-      res.destroy()
-    },
-    onDrain: (l) => {
-      res.on('drain', l)
-    },
-    onClose: (l) => {
-      res.once('close', l)
-    },
-  }
-}
-
-/**
- * The fast path: headers go to the raw ServerResponse (HTTP/1.x only), chunks to its socket's
- * descriptor with `send` where that is safe, else to the ServerResponse.
- */
-export const nodeTransport =
-  (send?: SocketWrite): SseTransport =>
-  (c, headers) => {
-    const env = c.env as Partial<HttpBindings> | undefined
-    const res = env?.outgoing
-    // HTTP/2 forbids connection headers and has its own response type: use the Web stream there.
-    if (!res || env.incoming?.httpVersionMajor !== 1) return undefined
-    res.writeHead(200, headers)
-    res.flushHeaders()
-    const stream = nodeSink(res)
-    const sink = (send && rawSink(res, send, stream)) || stream
-    return { sink, response: RESPONSE_ALREADY_SENT }
-  }
-
-/** The addon's send(2), when it loaded and has it (TAILLIGHT_SSE_SEND=0 turns it off). */
-function addonSocketWrite(): SocketWrite | undefined {
-  if (process.env.TAILLIGHT_SSE_SEND === '0') return undefined
-  const binding = loadNative().binding
-  return binding?.writeSocket?.bind(binding)
-}
-
-/** An undrained history body: the socket goes, since a stalled write never ends otherwise. */
-export const nodeDrop: NonNullable<AppDeps['dropConnection']> = (c) => {
-  const env = c.env as Partial<HttpBindings> | undefined
-  env?.outgoing?.destroy()
 }
 
 export async function serveNode(deps: AppDeps, opts: ServeOptions = {}): Promise<NodeServer> {

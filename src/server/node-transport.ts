@@ -1,0 +1,70 @@
+/**
+ * @module The SSE transport of the Node adapter: headers go straight to the ServerResponse
+ * (Hono's documented escape hatch: write to c.env.outgoing, return RESPONSE_ALREADY_SENT), and
+ * chunks to the socket's descriptor by send(2) where node-raw-sink.ts says that is safe, else
+ * to the ServerResponse. Measured on this project's 2-core VM, a Web stream chain per
+ * connection costs about 4x more per write and 3x more memory at 10,000 clients (README,
+ * "Design notes (server)"). HTTP/2 streams take the Web-stream SSE sink (declined here).
+ */
+import type { HttpBindings } from '@hono/node-server'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import type { ServerResponse } from 'node:http'
+import { loadNative } from '../follow/native.js'
+import type { AppDeps } from './app.js'
+import type { SseTransport } from './context.js'
+import { rawSink, type SocketWrite } from './node-raw-sink.js'
+import type { SseSink } from './sink.js'
+
+export function nodeSink(res: ServerResponse): SseSink {
+  // A write after the peer vanished reports through 'error'; 'close' is what we act on.
+  res.on('error', () => {})
+  return {
+    write: (bytes) => (res.destroyed || res.writableEnded ? false : res.write(bytes)),
+    get bufferedBytes() {
+      return res.writableLength
+    },
+    close: () => {
+      if (!res.writableEnded) res.end()
+    },
+    destroy: () => {
+      res.destroy()
+    },
+    onDrain: (l) => {
+      res.on('drain', l)
+    },
+    onClose: (l) => {
+      res.once('close', l)
+    },
+  }
+}
+
+/**
+ * The fast path: headers go to the raw ServerResponse (HTTP/1.x only), chunks to its socket's
+ * descriptor with `send` where that is safe, else to the ServerResponse.
+ */
+export const nodeTransport =
+  (send?: SocketWrite): SseTransport =>
+  (c, headers) => {
+    const env = c.env as Partial<HttpBindings> | undefined
+    const res = env?.outgoing
+    // HTTP/2 forbids connection headers and has its own response type: use the Web stream there.
+    if (!res || env.incoming?.httpVersionMajor !== 1) return undefined
+    res.writeHead(200, headers)
+    res.flushHeaders()
+    const stream = nodeSink(res)
+    const sink = (send && rawSink(res, send, stream)) || stream
+    return { sink, response: RESPONSE_ALREADY_SENT }
+  }
+
+/** The addon's send(2), when it loaded and has it (TAILLIGHT_SSE_SEND=0 turns it off). */
+export function addonSocketWrite(): SocketWrite | undefined {
+  if (process.env.TAILLIGHT_SSE_SEND === '0') return undefined
+  const binding = loadNative().binding
+  return binding?.writeSocket?.bind(binding)
+}
+
+/** An undrained history body: the socket goes, since a stalled write never ends otherwise. */
+export const nodeDrop: NonNullable<AppDeps['dropConnection']> = (c) => {
+  const env = c.env as Partial<HttpBindings> | undefined
+  env?.outgoing?.destroy()
+}
