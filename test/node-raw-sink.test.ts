@@ -96,6 +96,16 @@ describe('the send(2) SSE sink', () => {
     }
   })
 
+  it('sends nothing to a descriptor the handle no longer has', () => {
+    const f = fakes()
+    const { calls, send } = spy((n) => n)
+    const sink = rawSink(f.res, send)!
+    f.socket._handle.fd = -1 // closed under us
+    sink.write(bytes('data: a\n\n'))
+    expect(calls).toEqual([])
+    expect(f.written.map(String)).toEqual([frame('data: a\n\n')])
+  })
+
   it('writes nothing for an empty payload or an ended response', () => {
     const f = fakes()
     const { calls, send } = spy((n) => n)

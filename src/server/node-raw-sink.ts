@@ -61,8 +61,12 @@ export function rawSink(
       if (done()) return false
       if (bytes.byteLength === 0) return socket.writableLength === 0
       const frame = chunk(bytes)
-      if (socket.writableLength === 0 && socket._handle?.writeQueueSize === 0) {
-        const n = send(fd, frame)
+      const handle = socket._handle
+      // The descriptor is read again each time: a closed handle says -1, and a number kept
+      // from before could by now belong to another connection.
+      const now = handle?.fd ?? -1
+      if (now >= 0 && handle?.writeQueueSize === 0 && socket.writableLength === 0) {
+        const n = send(now, frame)
         if (n === frame.byteLength) return true
         // A short send leaves the rest to the stream; an error (n < 0) is the stream's to
         // report: its own write of the frame fails the same way and closes the response.
