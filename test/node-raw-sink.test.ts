@@ -8,12 +8,23 @@ import { rawSink as rawSinkOver, type SocketWrite } from '../src/server/node-raw
 import { nodeSink } from '../src/server/node-transport.js'
 
 function fakes(
-  over: { encrypted?: boolean; chunked?: boolean; fd?: number; other?: boolean } = {}
+  over: {
+    encrypted?: boolean
+    chunked?: boolean
+    fd?: number
+    other?: boolean
+    writable?: boolean
+    held?: number
+  } = {}
 ) {
   const written: Buffer[] = []
+  const resWritten: Buffer[] = []
+  const listeners = new Map<string, Set<() => void>>()
   const socket = {
     encrypted: over.encrypted,
+    writable: over.writable ?? true,
     writableLength: 0,
+    writableNeedDrain: false,
     destroyed: false,
     _handle: { fd: over.fd ?? 7, writeQueueSize: 0 },
     _httpMessage: undefined as unknown,
@@ -21,18 +32,36 @@ function fakes(
       written.push(Buffer.from(b))
       return true
     },
-    on() {},
+    on(event: string, l: () => void) {
+      if (!listeners.has(event)) listeners.set(event, new Set())
+      listeners.get(event)!.add(l)
+    },
+    off(event: string, l: () => void) {
+      listeners.get(event)?.delete(l)
+    },
   }
+  const closes: (() => void)[] = []
   const res = {
     socket,
     chunkedEncoding: over.chunked ?? true,
     destroyed: false,
     writableEnded: false,
-    writableLength: 0,
+    // As Node's: what the response holds itself (headers not yet sent) plus the socket's queue.
+    get writableLength() {
+      return (over.held ?? 0) + socket.writableLength
+    },
+    write(b: Uint8Array) {
+      resWritten.push(Buffer.from(b))
+      return true
+    },
     on() {},
+    once(event: string, l: () => void) {
+      if (event === 'close') closes.push(l)
+    },
   }
   socket._httpMessage = over.other ? {} : res
-  return { socket, res: res as unknown as ServerResponse, written }
+  const close = () => closes.forEach((l) => l())
+  return { socket, res: res as unknown as ServerResponse, written, resWritten, listeners, close }
 }
 
 const rawSink = (res: ServerResponse, send: SocketWrite) => rawSinkOver(res, send, nodeSink(res))
@@ -111,14 +140,53 @@ describe('the send(2) SSE sink', () => {
     const { calls, send } = spy((n) => n)
     const sink = rawSink(f.res, send)!
     expect(sink.write(new Uint8Array(0))).toBe(true)
-    ;(f.res as { writableEnded: boolean }).writableEnded = true
+    Object.defineProperty(f.res, 'writableEnded', { value: true })
     expect(sink.write(bytes('data: x\n\n'))).toBe(false)
     expect(calls).toEqual([])
     expect(f.written).toEqual([])
   })
 
-  it('is not used over TLS, without chunked framing, behind another response, or with no fd', () => {
+  it('counts what is queued once: the response and the socket behind it', () => {
+    const f = fakes()
+    const sink = rawSink(f.res, spy((n) => n).send)!
+    f.socket.writableLength = 5000
+    expect(sink.bufferedBytes).toBe(5000)
+  })
+
+  it('an empty payload is behind only while the socket waits for drain', () => {
+    const f = fakes()
+    const sink = rawSink(f.res, spy((n) => n).send)!
+    f.socket.writableLength = 10 // queued, below the high-water mark: no 'drain' will come
+    expect(sink.write(new Uint8Array(0))).toBe(true)
+    f.socket.writableNeedDrain = true
+    expect(sink.write(new Uint8Array(0))).toBe(false)
+  })
+
+  it('its drain listener on the socket goes when the response closes (keep-alive)', () => {
+    const f = fakes()
+    const sink = rawSink(f.res, spy((n) => n).send)!
+    sink.onDrain(() => {})
+    expect(f.listeners.get('drain')?.size).toBe(1)
+    f.close()
+    expect(f.listeners.get('drain')?.size).toBe(0)
+  })
+
+  it('a socket that stops being writable gets its chunks through the response', () => {
+    const f = fakes()
+    const { calls, send } = spy((n) => n)
+    const sink = rawSink(f.res, send)!
+    f.socket.writable = false // the client half-closed; Node keeps what comes in the response
+    sink.write(bytes('data: b\n\n'))
+    expect(calls).toEqual([])
+    expect(f.written).toEqual([])
+    expect(f.resWritten.map(String)).toEqual(['data: b\n\n'])
+  })
+
+  it('is not used over TLS, without chunked framing, behind another response or headers held, or with no fd', () => {
     const send = spy((n) => n).send
+    // Headers the response still holds (its socket was not writable): a chunk would pass them.
+    expect(rawSink(fakes({ held: 164 }).res, send)).toBeUndefined()
+    expect(rawSink(fakes({ writable: false }).res, send)).toBeUndefined()
     expect(rawSink(fakes({ encrypted: true }).res, send)).toBeUndefined()
     expect(rawSink(fakes({ chunked: false }).res, send)).toBeUndefined()
     expect(rawSink(fakes({ other: true }).res, send)).toBeUndefined()

@@ -16,9 +16,12 @@ import type { SseSink } from './sink.js'
 /** The addon's send(2): bytes written, 0 when the socket buffer is full, -errno on error. */
 export type SocketWrite = (fd: number, bytes: Uint8Array) => number
 
-interface StreamHandle {
-  fd?: number
-  writeQueueSize?: number
+/** The parts of a net.Socket (and its libuv handle) that Node keeps internal. */
+type NodeSocket = Socket & {
+  encrypted?: boolean
+  _httpMessage?: unknown
+  _unrefTimer?: () => void
+  _handle?: { fd?: number; writeQueueSize?: number } | null
 }
 
 const CRLF = Buffer.from('\r\n')
@@ -36,30 +39,36 @@ function chunk(bytes: Uint8Array): Buffer {
 
 /**
  * A sink writing to `res`'s descriptor, or undefined when that is not safe: TLS (the descriptor
- * carries ciphertext), no chunked framing (HTTP/1.0), or a socket still busy with an earlier
- * response of the connection. Ending and closing are `stream`'s, the sink over `res` itself.
+ * carries ciphertext), no chunked framing, a socket still busy with an earlier response of the
+ * connection, or one no longer writable (the client half-closed: Node then keeps the headers
+ * in the response, and a chunk sent now would arrive without them). Ending and closing are
+ * `stream`'s, the sink over `res` itself, and so is a write once the socket stops being
+ * writable.
  */
 export function rawSink(
   res: ServerResponse,
   send: SocketWrite,
   stream: SseSink
 ): SseSink | undefined {
-  const socket = res.socket as (Socket & { encrypted?: boolean; _handle?: StreamHandle }) | null
+  const socket = res.socket as NodeSocket | null
   const fd = socket?._handle?.fd
-  const mine = (socket as { _httpMessage?: unknown } | null)?._httpMessage === res
   if (
     !socket ||
     socket.encrypted ||
-    !mine ||
+    socket._httpMessage !== res ||
+    !socket.writable ||
     !res.chunkedEncoding ||
-    !(fd !== undefined && fd >= 0)
+    !(fd !== undefined && fd >= 0) ||
+    // res.writableLength is what the response holds itself plus the socket's queue
+    res.writableLength !== socket.writableLength
   )
     return undefined
   const done = () => res.destroyed || res.writableEnded || socket.destroyed
   return {
     write(bytes) {
       if (done()) return false
-      if (bytes.byteLength === 0) return socket.writableLength === 0
+      if (!socket.writable) return stream.write(bytes)
+      if (bytes.byteLength === 0) return !socket.writableNeedDrain
       const frame = chunk(bytes)
       const handle = socket._handle
       // The descriptor is read again each time: a closed handle says -1, and a number kept
@@ -67,6 +76,8 @@ export function rawSink(
       const now = handle?.fd ?? -1
       if (now >= 0 && handle?.writeQueueSize === 0 && socket.writableLength === 0) {
         const n = send(now, frame)
+        // What socket.write would do too: a socket timeout, if one is ever set, counts this.
+        if (n > 0) socket._unrefTimer?.()
         if (n === frame.byteLength) return true
         // A short send leaves the rest to the stream; an error (n < 0) is the stream's to
         // report: its own write of the frame fails the same way and closes the response.
@@ -75,13 +86,15 @@ export function rawSink(
       return socket.write(frame)
     },
     get bufferedBytes() {
-      return socket.writableLength + res.writableLength
+      return res.writableLength
     },
     close: () => stream.close(),
     destroy: () => stream.destroy(),
     // Bytes that did not fit queue on the socket, not on the response: its 'drain' is the one.
+    // The socket can outlive the response (keep-alive), so the listener goes with the response.
     onDrain: (l) => {
       socket.on('drain', l)
+      res.once('close', () => socket.off('drain', l))
     },
     onClose: (l) => stream.onClose(l),
   }
