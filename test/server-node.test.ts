@@ -187,9 +187,11 @@ describe.each(sinks)('SSE over a real socket (%s)', (sink, socketWrite) => {
     const src = new FakeSource('app')
     const s = await serve([src], { broadcaster: { ringFrames: 8 } })
     const a = await sse(`${s.url}events?lines=0`)
+    // One event per line (each waits for the one before), so 40 frames overflow a ring of 8
+    // whatever the pacer does: the oldest cursors must resume from the file.
     for (let i = 1; i <= 40; i++) {
       src.append(`line ${i}\n`)
-      await new Promise((r) => setImmediate(r))
+      await a.waitFor((x) => sseLines(x).length === i, 2000, `line ${i}`)
     }
     await a.waitFor((x) => sseLines(x).length === 40, 2000, '40 lines')
     const ids = a.parser.events.map((e) => e.id as string)

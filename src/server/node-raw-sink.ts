@@ -63,39 +63,60 @@ export function rawSink(
     res.writableLength !== socket.writableLength
   )
     return undefined
-  const done = () => res.destroyed || res.writableEnded || socket.destroyed
-  return {
-    write(bytes) {
-      if (done()) return false
-      if (!socket.writable) return stream.write(bytes)
-      if (bytes.byteLength === 0) return !socket.writableNeedDrain
-      const frame = chunk(bytes)
-      const handle = socket._handle
-      // The descriptor is read again each time: a closed handle says -1, and a number kept
-      // from before could by now belong to another connection.
-      const now = handle?.fd ?? -1
-      if (now >= 0 && handle?.writeQueueSize === 0 && socket.writableLength === 0) {
-        const n = send(now, frame)
-        // What socket.write would do too: a socket timeout, if one is ever set, counts this.
-        if (n > 0) socket._unrefTimer?.()
-        if (n === frame.byteLength) return true
-        // A short send leaves the rest to the stream; an error (n < 0) is the stream's to
-        // report: its own write of the frame fails the same way and closes the response.
-        if (n > 0) return socket.write(frame.subarray(n))
-      }
-      return socket.write(frame)
-    },
-    get bufferedBytes() {
-      return res.writableLength
-    },
-    close: () => stream.close(),
-    destroy: () => stream.destroy(),
-    // Bytes that did not fit queue on the socket, not on the response: its 'drain' is the one.
-    // The socket can outlive the response (keep-alive), so the listener goes with the response.
-    onDrain: (l) => {
-      socket.on('drain', l)
-      res.once('close', () => socket.off('drain', l))
-    },
-    onClose: (l) => stream.onClose(l),
+  return new RawSink(res, socket, send, stream)
+}
+
+/** A class, not closures: 10,000 clients hold 10,000 of them. */
+class RawSink implements SseSink {
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly socket: NodeSocket,
+    private readonly send: SocketWrite,
+    private readonly stream: SseSink
+  ) {}
+
+  write(bytes: Uint8Array): boolean {
+    const { res, socket } = this
+    if (res.destroyed || res.writableEnded || socket.destroyed) return false
+    if (!socket.writable) return this.stream.write(bytes)
+    if (bytes.byteLength === 0) return !socket.writableNeedDrain
+    const frame = chunk(bytes)
+    const handle = socket._handle
+    // The descriptor is read again each time: a closed handle says -1, and a number kept
+    // from before could by now belong to another connection.
+    const fd = handle?.fd ?? -1
+    if (fd >= 0 && handle?.writeQueueSize === 0 && socket.writableLength === 0) {
+      const n = this.send(fd, frame)
+      // What socket.write would do too: a socket timeout, if one is ever set, counts this.
+      if (n > 0) socket._unrefTimer?.()
+      if (n === frame.byteLength) return true
+      // A short send leaves the rest to the stream; an error (n < 0) is the stream's to
+      // report: its own write of the frame fails the same way and closes the response.
+      if (n > 0) return socket.write(frame.subarray(n))
+    }
+    return socket.write(frame)
+  }
+
+  get bufferedBytes(): number {
+    return this.res.writableLength
+  }
+
+  close(): void {
+    this.stream.close()
+  }
+
+  destroy(): void {
+    this.stream.destroy()
+  }
+
+  // Bytes that did not fit queue on the socket, not on the response: its 'drain' is the one.
+  // The socket can outlive the response (keep-alive), so the listener goes with the response.
+  onDrain(l: () => void): void {
+    this.socket.on('drain', l)
+    this.res.once('close', () => this.socket.off('drain', l))
+  }
+
+  onClose(l: () => void): void {
+    this.stream.onClose(l)
   }
 }

@@ -15,28 +15,41 @@ import type { SseTransport } from './context.js'
 import { rawSink, type SocketWrite } from './node-raw-sink.js'
 import type { SseSink } from './sink.js'
 
-export function nodeSink(res: ServerResponse): SseSink {
-  // A write after the peer vanished reports through 'error'; 'close' is what we act on.
-  res.on('error', () => {})
-  return {
-    write: (bytes) => (res.destroyed || res.writableEnded ? false : res.write(bytes)),
-    get bufferedBytes() {
-      return res.writableLength
-    },
-    close: () => {
-      if (!res.writableEnded) res.end()
-    },
-    destroy: () => {
-      res.destroy()
-    },
-    onDrain: (l) => {
-      res.on('drain', l)
-    },
-    onClose: (l) => {
-      res.once('close', l)
-    },
+const ignore = () => {}
+
+/** The sink over a ServerResponse: a class, since 10,000 clients hold 10,000 of them. */
+class NodeSink implements SseSink {
+  constructor(readonly res: ServerResponse) {
+    // A write after the peer vanished reports through 'error'; 'close' is what we act on.
+    res.on('error', ignore)
+  }
+
+  write(bytes: Uint8Array): boolean {
+    return this.res.destroyed || this.res.writableEnded ? false : this.res.write(bytes)
+  }
+
+  get bufferedBytes(): number {
+    return this.res.writableLength
+  }
+
+  close(): void {
+    if (!this.res.writableEnded) this.res.end()
+  }
+
+  destroy(): void {
+    this.res.destroy()
+  }
+
+  onDrain(l: () => void): void {
+    this.res.on('drain', l)
+  }
+
+  onClose(l: () => void): void {
+    this.res.once('close', l)
   }
 }
+
+export const nodeSink = (res: ServerResponse): SseSink => new NodeSink(res)
 
 /**
  * The fast path: headers go to the raw ServerResponse (HTTP/1.x only), chunks to its socket's
