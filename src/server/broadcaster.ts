@@ -13,6 +13,7 @@ import type { LogSource, Position } from '../core/log-source.js'
 import type { FollowEvent } from '../core/types.js'
 import { joinClient, type JoinOptions } from './client-join.js'
 import { ClientStream } from './client-stream.js'
+import { FanOut } from './fan-out.js'
 import { FrameRing, type Frame } from './frame-ring.js'
 import { Metrics, type FileCounters } from './metrics.js'
 import { addEvent, type Pending } from './pending-events.js'
@@ -20,13 +21,15 @@ import { Pacer } from './pacer.js'
 import type { SseSink } from './sink.js'
 import { FileState } from './file-state.js'
 import { concat, encodeEvent } from './sse-frame.js'
-import type { StreamHub, StreamOptions } from './stream-hub.js'
+import type { Flush, StreamHub, StreamOptions } from './stream-hub.js'
 
 export interface BroadcasterOptions extends Partial<StreamOptions> {
   ringFrames?: number
   ringBytes?: number
   /** Longest rest between flushes (a rest lasts as long as the previous flush took). */
   maxPaceMs?: number
+  /** Clients written between two turns of the event loop (fan-out.ts). */
+  sliceClients?: number
   metrics?: Metrics
   /** Runs the flush after the current I/O turn (setImmediate on Node). */
   schedule?: (fn: () => void) => void
@@ -54,6 +57,7 @@ const DEFAULTS = {
   ringFrames: 4096,
   ringBytes: 8 * 1024 * 1024,
   maxPaceMs: 20,
+  sliceClients: 500,
 }
 
 const EMPTY = new Uint8Array(0)
@@ -72,6 +76,7 @@ export class Broadcaster implements StreamHub {
   #clients = new Set<ClientStream>()
   #pending: Pending[] = []
   #pacer: Pacer
+  #fanOut: FanOut
   #unsubscribe: () => void
   #timer: ReturnType<typeof setInterval>
 
@@ -96,6 +101,12 @@ export class Broadcaster implements StreamHub {
       flush: () => this.flush(),
       room: () => this.#room(),
     })
+    this.#fanOut = new FanOut(
+      () => this.#clients,
+      o.sliceClients,
+      schedule,
+      (t0) => this.#pacer.flushed(t0)
+    )
     this.#unsubscribe = source.subscribe((e) => this.#onEvent(e))
     this.headId = this.headAt = source.position().cursor
     this.#timer = setInterval(() => this.#sweep(), Math.min(1000, o.drainTimeoutMs / 2))
@@ -111,14 +122,16 @@ export class Broadcaster implements StreamHub {
     // Deliver what is pending first, so the hand-over point is the source's current position.
     this.flush()
     const c = new ClientStream(this, sink, opts.skip)
+    this.#fanOut.joined(c)
     this.#clients.add(c)
     this.counters.clients++
     joinClient(this, c, opts)
     return c
   }
 
-  handOver(): Position {
+  handOver(c: ClientStream): Position {
     this.flush()
+    this.#fanOut.joined(c)
     return this.source.position()
   }
 
@@ -136,9 +149,16 @@ export class Broadcaster implements StreamHub {
     this.#pacer.release(false)
   }
 
-  /** Sends everything pending now (also called before a client attaches). */
+  /**
+   * Makes one flush of everything pending (also before a client attaches, so the hand-over
+   * point is the source's position) and sends it: at once, or in the round under way.
+   */
   flush(): void {
-    if (this.#pending.length === 0) return this.#pacer.flushed(null)
+    if (this.#pending.length > 0) this.#fanOut.add(this.#encode())
+    this.#fanOut.run()
+  }
+
+  #encode(): Flush {
     const pending = this.#pending
     this.#pending = []
     // Clients may hold the current head as a cursor without any frame carrying it (the id of an
@@ -169,7 +189,7 @@ export class Broadcaster implements StreamHub {
       lineBytes += p.bytes
     }
     this.headId = (frames[frames.length - 1] as Frame).id
-    const flush = {
+    return {
       payload: concat(frames.map((f) => f.bytes)),
       frames,
       firstSeq,
@@ -178,14 +198,12 @@ export class Broadcaster implements StreamHub {
       headId: this.headId,
       headAt: this.headAt,
     }
-    const t0 = performance.now()
-    for (const c of this.#clients) c.deliver(flush)
-    this.#pacer.flushed(t0)
   }
 
   /** Ends every stream after one last event written past the queues (a file no longer served). */
   closeWith(event: Uint8Array): void {
     this.flush()
+    this.#fanOut.finish()
     for (const c of this.#clients) if (!c.closed) c.sink.write(event)
     this.close()
   }
@@ -193,6 +211,7 @@ export class Broadcaster implements StreamHub {
   /** Ends every stream (graceful shutdown) and stops following. */
   close(): void {
     this.flush()
+    this.#fanOut.finish()
     clearInterval(this.#timer)
     this.#unsubscribe()
     for (const c of [...this.#clients]) c.end()

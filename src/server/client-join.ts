@@ -103,7 +103,7 @@ async function resume(hub: StreamHub, c: ClientStream, opts: JoinOptions): Promi
 
 /** Flushes pending events, empties the client's queue and returns the hand-over position. */
 function handOver(hub: StreamHub, c: ClientStream): Position {
-  const p = hub.handOver()
+  const p = hub.handOver(c)
   c.catchingUp()
   return p
 }

@@ -21,6 +21,8 @@ export class ClientStream {
   at = ''
   /** The queue passed its bound while catching up and was emptied: read on from the file. */
   overflowed = false
+  /** The number of the last flush this client was given (fan-out.ts). */
+  given = 0
   readonly skip: SkipAhead | null
   #queue: Uint8Array[] = []
   #queued = 0

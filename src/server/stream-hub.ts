@@ -55,8 +55,8 @@ export interface StreamHub {
   readonly headAt: string
   now(): number
   onError(err: unknown): void
-  /** Flushes what is pending; every later event reaches the clients' queues. */
-  handOver(): Position
+  /** Flushes what is pending; every later event reaches `c`'s queue (and nothing before). */
+  handOver(c: object): Position
   /** Bytes of the current file the reader has not delivered yet. */
   unread(): number
   /** The client drained, stopped pacing or left: the reader may be free to go on. */

@@ -1,0 +1,130 @@
+/**
+ * @module Fan-out in slices: how a flush reaches every client without the last client waiting
+ * for the next flush to start.
+ *
+ * Writing one event to 10,000 sockets takes about 100 ms here. Written in one go, a line that
+ * arrives just after a flush began waits for all of it, then for the next one to reach its
+ * client: up to two flushes. Written in slices of `sliceClients`, with the event loop let in
+ * between (the follower reads, sockets drain), a flush made meanwhile goes to the clients this
+ * round has not reached yet, merged with what they were owed, and to the others in the next
+ * round: a line waits about one round. Each client knows the flush it was given up to
+ * (`ClientStream.given`), so it gets every flush once, in order, however rounds and flushes
+ * interleave; clients owed the same flushes share one payload. With no more clients than one
+ * slice a round is one synchronous loop, as a flush always was.
+ */
+import type { ClientStream } from './client-stream.js'
+import { concat } from './sse-frame.js'
+import type { Flush } from './stream-hub.js'
+
+interface Numbered {
+  seq: number
+  flush: Flush
+}
+
+export class FanOut {
+  /** The number of the newest flush. */
+  seq = 0
+  /** Flushes some client has not been given yet, oldest first. */
+  #flushes: Numbered[] = []
+  /** What clients given up to a flush are owed now (cleared by each new flush). */
+  #owed = new Map<number, Flush[]>()
+  #round: ClientStream[] | null = null
+  #at = 0
+  #t0 = 0
+
+  constructor(
+    private readonly clients: () => Iterable<ClientStream>,
+    private readonly sliceClients: number,
+    private readonly schedule: (fn: () => void) => void,
+    /** A round ended (t0: when it began), or there was nothing to give (null). */
+    private readonly done: (t0: number | null) => void
+  ) {}
+
+  /** A client that joins now (or hands over) is owed nothing made before. */
+  joined(c: ClientStream): void {
+    c.given = this.seq
+  }
+
+  add(flush: Flush): void {
+    this.#flushes.push({ seq: ++this.seq, flush })
+    this.#owed.clear()
+  }
+
+  /** Starts a round unless one runs (it takes up what was added meanwhile). */
+  run(): void {
+    if (this.#round) return
+    if (this.#flushes.length === 0) return this.done(null)
+    const round = [...this.clients()]
+    this.#round = round
+    this.#at = 0
+    this.#t0 = performance.now()
+    this.#slice(round)
+  }
+
+  /** Gives every client all it is owed, now (before a last event, or on close). */
+  finish(): void {
+    this.#round = null
+    for (const c of this.clients()) this.#give(c)
+    this.#trim()
+  }
+
+  #slice(round: ClientStream[]): void {
+    if (this.#round !== round) return // finished early
+    const end = Math.min(round.length, this.#at + this.sliceClients)
+    for (let i = this.#at; i < end; i++) this.#give(round[i] as ClientStream)
+    this.#at = end
+    if (end < round.length) return this.schedule(() => this.#slice(round))
+    this.#round = null
+    this.#trim()
+    this.done(this.#t0)
+    // Clients this round reached before its last flush was made are owed that flush.
+    if (this.#flushes.length > 0) this.schedule(() => this.run())
+  }
+
+  #give(c: ClientStream): void {
+    if (c.closed || c.given >= this.seq) return
+    const owed = this.#owedSince(c.given)
+    c.given = this.seq
+    for (const f of owed) c.deliver(f)
+  }
+
+  /** The flushes after `given`, consecutive ones merged into one (frames adjacent in the ring). */
+  #owedSince(given: number): Flush[] {
+    const cached = this.#owed.get(given)
+    if (cached) return cached
+    const out: Flush[] = []
+    for (const { seq, flush } of this.#flushes) {
+      if (seq <= given) continue
+      const last = out[out.length - 1]
+      if (last && last.firstSeq + last.frames.length === flush.firstSeq) {
+        out[out.length - 1] = merge(last, flush)
+      } else out.push(flush)
+    }
+    this.#owed.set(given, out)
+    return out
+  }
+
+  /** Forgets the flushes every client has. */
+  #trim(): void {
+    let min = this.seq
+    for (const c of this.clients()) if (!c.closed && c.given < min) min = c.given
+    let k = 0
+    while (k < this.#flushes.length && (this.#flushes[k] as Numbered).seq <= min) k++
+    if (k > 0) {
+      this.#flushes.splice(0, k)
+      this.#owed.clear()
+    }
+  }
+}
+
+function merge(a: Flush, b: Flush): Flush {
+  return {
+    payload: concat([a.payload, b.payload]),
+    frames: [...a.frames, ...b.frames],
+    firstSeq: a.firstSeq,
+    lines: a.lines + b.lines,
+    lineBytes: a.lineBytes + b.lineBytes,
+    headId: b.headId,
+    headAt: b.headAt,
+  }
+}
