@@ -37,13 +37,19 @@ function recorder() {
   return { sink, writes, lines, updates }
 }
 
-function setup(clients: number, sliceClients: number) {
+function setup(
+  clients: number,
+  sliceClients: number,
+  maxInFlight?: number,
+  maxEventBytes?: number
+) {
   const turns: (() => void)[] = []
-  const src = new FakeSource('app', { content: 'start\n' })
+  const src = new FakeSource('app', { content: 'start\n', maxInFlight })
   const h = new Broadcaster(src, {
     sliceClients,
     schedule: (fn) => turns.push(fn),
     maxPaceMs: 0, // no rest on a real timer: every turn is in `turns`
+    ...(maxEventBytes ? { maxEventBytes } : {}),
     onError: (e) => console.error(e),
   })
   hubs.push(h)
@@ -78,6 +84,34 @@ describe('fan-out in slices', () => {
     for (const c of cs) expect(c.lines()).toEqual(['a1', 'a2'])
     // Every client got each line once; the early ones in two writes.
     expect(cs.map((c) => c.updates())).toEqual([2, 2, 2, 2, 1])
+  })
+
+  it('a round under way lets the reader read on: what it reads joins the round', async () => {
+    // One batch in flight: the reader waits for each batch's promise before the next.
+    const { src, cs, turn, settle } = setup(4, 1, 1)
+    src.append('f1\n')
+    turn() // flush 1, client 1
+    src.append('f2\n') // in the file until the reader is let go
+    await new Promise((r) => setImmediate(r)) // the promise settles, the reader reads f2
+    await settle()
+    // The round's next slice (client 2) was queued before the flush of f2; clients 3 and 4 were
+    // reached after it: both lines in one write. Held until the round's end, f2 would have
+    // reached every client in a write of its own.
+    expect(cs.map((c) => c.updates())).toEqual([2, 2, 1, 1])
+    for (const c of cs) expect(c.lines()).toEqual(['f1', 'f2'])
+  })
+
+  it('flushes are merged into one write only up to one event budget', async () => {
+    const { src, cs, turns, turn, settle } = setup(3, 1, undefined, 400)
+    const long = (tag: string) => `${tag} ${'y'.repeat(250)}`
+    src.append(`${long('g1')}\n`)
+    turn() // flush 1, client 1
+    src.append(`${long('g2')}\n`)
+    while (turns.length > 0 && cs[2]!.updates() === 0) turn()
+    await settle()
+    // Client 3 was owed both flushes; together they pass 400 bytes: two writes, not one.
+    expect(cs[2]!.updates()).toBe(2)
+    for (const c of cs) expect(c.lines()).toEqual([long('g1'), long('g2')])
   })
 
   it('with no more clients than a slice, a flush is one synchronous loop', () => {

@@ -104,6 +104,7 @@ export class Broadcaster implements StreamHub {
     this.#fanOut = new FanOut(
       () => this.#clients,
       o.sliceClients,
+      o.maxEventBytes,
       schedule,
       (t0) => this.#pacer.flushed(t0)
     )
@@ -156,6 +157,10 @@ export class Broadcaster implements StreamHub {
   flush(): void {
     if (this.#pending.length > 0) this.#fanOut.add(this.#encode())
     this.#fanOut.run()
+    // A round under way takes this flush to the clients it has not reached. The reader may read
+    // on meanwhile, while what rounds owe is under one event's budget: the file holds the rest.
+    const fan = this.#fanOut
+    if (fan.writing && fan.backlog < this.opts.maxEventBytes) this.#pacer.early()
   }
 
   #encode(): Flush {

@@ -9,7 +9,9 @@
  * round has not reached yet, merged with what they were owed, and to the others in the next
  * round: a line waits about one round. Each client knows the flush it was given up to
  * (`ClientStream.given`), so it gets every flush once, in order, however rounds and flushes
- * interleave; clients owed the same flushes share one payload. With no more clients than one
+ * interleave; clients owed the same flushes share one payload (merged up to one event's budget).
+ * The broadcaster lets the reader read on during a round while what rounds owe stays under that
+ * budget, so lines written mid-round are read in time to join it. With no more clients than one
  * slice a round is one synchronous loop, as a flush always was.
  */
 import type { ClientStream } from './client-stream.js'
@@ -28,6 +30,8 @@ export class FanOut {
   #flushes: Numbered[] = []
   /** What clients given up to a flush are owed now (cleared by each new flush). */
   #owed = new Map<number, Flush[]>()
+  /** Payload bytes of the flushes some client has not been given yet. */
+  backlog = 0
   #round: ClientStream[] | null = null
   #at = 0
   #t0 = 0
@@ -35,6 +39,8 @@ export class FanOut {
   constructor(
     private readonly clients: () => Iterable<ClientStream>,
     private readonly sliceClients: number,
+    /** Flushes are merged into one write up to this many bytes. */
+    private readonly mergeBytes: number,
     private readonly schedule: (fn: () => void) => void,
     /** A round ended (t0: when it began), or there was nothing to give (null). */
     private readonly done: (t0: number | null) => void
@@ -47,7 +53,13 @@ export class FanOut {
 
   add(flush: Flush): void {
     this.#flushes.push({ seq: ++this.seq, flush })
+    this.backlog += flush.payload.byteLength
     this.#owed.clear()
+  }
+
+  /** Whether a round is being written (a flush made now joins it). */
+  get writing(): boolean {
+    return this.#round !== null
   }
 
   /** Starts a round unless one runs (it takes up what was added meanwhile). */
@@ -88,7 +100,10 @@ export class FanOut {
     for (const f of owed) c.deliver(f)
   }
 
-  /** The flushes after `given`, consecutive ones merged into one (frames adjacent in the ring). */
+  /**
+   * The flushes after `given`, consecutive ones merged into one write (frames adjacent in the
+   * ring, up to mergeBytes).
+   */
   #owedSince(given: number): Flush[] {
     const cached = this.#owed.get(given)
     if (cached) return cached
@@ -96,7 +111,8 @@ export class FanOut {
     for (const { seq, flush } of this.#flushes) {
       if (seq <= given) continue
       const last = out[out.length - 1]
-      if (last && last.firstSeq + last.frames.length === flush.firstSeq) {
+      const fits = last && last.payload.byteLength + flush.payload.byteLength <= this.mergeBytes
+      if (last && fits && last.firstSeq + last.frames.length === flush.firstSeq) {
         out[out.length - 1] = merge(last, flush)
       } else out.push(flush)
     }
@@ -111,6 +127,8 @@ export class FanOut {
     let k = 0
     while (k < this.#flushes.length && (this.#flushes[k] as Numbered).seq <= min) k++
     if (k > 0) {
+      for (let i = 0; i < k; i++)
+        this.backlog -= (this.#flushes[i] as Numbered).flush.payload.byteLength
       this.#flushes.splice(0, k)
       this.#owed.clear()
     }

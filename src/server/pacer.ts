@@ -66,6 +66,16 @@ export class Pacer {
   }
 
   /**
+   * Batches went into a flush that a round under way is writing (fan-out.ts): the reader may go
+   * on before the round ends, if a client has room. The broadcaster bounds what rounds owe.
+   */
+  early(): void {
+    for (const r of this.#unflushed) this.#held.push(r)
+    this.#unflushed = []
+    this.#check()
+  }
+
+  /**
    * Something changed for pacing. `fromRoom`: a pacing client has room now (cheap, no scan);
    * otherwise the broadcaster is asked once, on the next turn, however many clients changed.
    */
