@@ -30,8 +30,6 @@ export class FanOut {
   #flushes: Numbered[] = []
   /** What clients given up to a flush are owed now (cleared by each new flush). */
   #owed = new Map<number, Flush[]>()
-  /** Payload bytes of the flushes some client has not been given yet. */
-  backlog = 0
   #round: ClientStream[] | null = null
   #at = 0
   #t0 = 0
@@ -53,8 +51,14 @@ export class FanOut {
 
   add(flush: Flush): void {
     this.#flushes.push({ seq: ++this.seq, flush })
-    this.backlog += flush.payload.byteLength
     this.#owed.clear()
+  }
+
+  /** Payload bytes of the flushes some client has not been given yet (a few flushes at most). */
+  get backlog(): number {
+    let bytes = 0
+    for (const { flush } of this.#flushes) bytes += flush.payload.byteLength
+    return bytes
   }
 
   /** Whether a round is being written (a flush made now joins it). */
@@ -127,8 +131,6 @@ export class FanOut {
     let k = 0
     while (k < this.#flushes.length && (this.#flushes[k] as Numbered).seq <= min) k++
     if (k > 0) {
-      for (let i = 0; i < k; i++)
-        this.backlog -= (this.#flushes[i] as Numbered).flush.payload.byteLength
       this.#flushes.splice(0, k)
       this.#owed.clear()
     }

@@ -4,7 +4,7 @@
  *
  * Why: a flush writes the same event to every client, and through ServerResponse each write
  * costs a cork, a nextTick, a chunk header and a writev on top of the system call; at 10,000
- * clients this halved the fan-out's p99 (docs/benchmarks.md). The stream's queue is still the
+ * clients this took about a third off the fan-out's p99 (docs/benchmarks.md). The stream's queue is still the
  * only one: a send is made only while the socket's own queue (Node's and libuv's) is empty, so
  * bytes never overtake each other, and whatever the kernel does not take goes through
  * socket.write(), which queues it, reports errors and emits 'drain' as before.
@@ -97,8 +97,9 @@ class RawSink implements SseSink {
     return socket.write(frame)
   }
 
+  // The response's count already includes the socket's queue, where sends that fell short go.
   get bufferedBytes(): number {
-    return this.res.writableLength
+    return this.stream.bufferedBytes
   }
 
   close(): void {

@@ -53,8 +53,7 @@ export class Pacer {
   /** A flush wrote its payload (t0: when its writes began; null if nothing was pending). */
   flushed(t0: number | null): void {
     if (t0 === null) return
-    for (const r of this.#unflushed) this.#held.push(r)
-    this.#unflushed = []
+    this.#promote()
     // Node writes corked responses on the next tick: the flush is over once a macrotask runs.
     this.schedule(() => {
       const end = performance.now()
@@ -70,9 +69,14 @@ export class Pacer {
    * on before the round ends, if a client has room. The broadcaster bounds what rounds owe.
    */
   early(): void {
+    this.#promote()
+    this.#check()
+  }
+
+  /** The batches pending so far are flushed: from now on they wait only for room. */
+  #promote(): void {
     for (const r of this.#unflushed) this.#held.push(r)
     this.#unflushed = []
-    this.#check()
   }
 
   /**
