@@ -13,7 +13,8 @@
         "native/Notifier.cc",
         "native/BackwardReader.cc",
         "native/ErrnoName.cc",
-        "native/SocketWrite.cc"
+        "native/SocketWrite.cc",
+        "native/SendPool.cc"
       ],
       # node_addon_api (not _except) defines NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS (the new name of
       # NAPI_DISABLE_CPP_EXCEPTIONS) and -fno-exceptions, for our code too: every error path returns

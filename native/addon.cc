@@ -6,7 +6,10 @@
 #include "BackwardReader.hh"
 #include "JsErrors.hh"
 #include "Notifier.hh"
+#include "SendPool.hh"
 #include "SocketWrite.hh"
+
+#include <memory>
 
 namespace {
 
@@ -211,7 +214,9 @@ public:
                                napi_enumerable),
                  InstanceMethod<&TaillightAddon::CreateNotifier>("createNotifier", napi_enumerable),
                  InstanceMethod<&TaillightAddon::ReadBackward>("readBackward", napi_enumerable),
-                 InstanceMethod<&TaillightAddon::WriteSocket>("writeSocket", napi_enumerable)});
+                 InstanceMethod<&TaillightAddon::WriteSocket>("writeSocket", napi_enumerable),
+                 InstanceMethod<&TaillightAddon::SendMany>("sendMany", napi_enumerable),
+                 InstanceMethod<&TaillightAddon::SendHelpers>("sendHelpers", napi_enumerable)});
   }
 
 private:
@@ -253,7 +258,59 @@ private:
     return Napi::Number::New(env, static_cast<double>(n));
   }
 
+  // sendMany(fds: Int32Array, count, bytes: Uint8Array, results: Int32Array): `bytes` to the
+  // first `count` descriptors, each result as writeSocket's; split over the helper threads.
+  Napi::Value SendMany(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    int64_t count;
+    if (!typedArg(info, 0, "fds", napi_int32_array) ||
+        !intArg(info, 1, "count", 0, 2147483647.0, &count) ||
+        !typedArg(info, 2, "bytes", napi_uint8_array) ||
+        !typedArg(info, 3, "results", napi_int32_array)) {
+      return env.Undefined();
+    }
+    Napi::Int32Array fds = info[0].As<Napi::Int32Array>();
+    Napi::Int32Array results = info[3].As<Napi::Int32Array>();
+    if (static_cast<size_t>(count) > fds.ElementLength() ||
+        static_cast<size_t>(count) > results.ElementLength()) {
+      codeError(Napi::RangeError::New(env, "\"count\" is past the end of fds or results"),
+                "ERR_OUT_OF_RANGE")
+          .ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    Napi::Uint8Array bytes = info[2].As<Napi::Uint8Array>();
+    if (!mPool) mPool = std::make_unique<SendPool>(0);
+    mPool->sendAll(fds.Data(), static_cast<size_t>(count), bytes.Data(), bytes.ByteLength(),
+                   results.Data());
+    return env.Undefined();
+  }
+
+  // sendHelpers(n): how many threads besides the caller's sendMany uses (the old ones joined).
+  Napi::Value SendHelpers(const Napi::CallbackInfo &info) {
+    int64_t n;
+    if (!intArg(info, 0, "helpers", 0, 64, &n)) return info.Env().Undefined();
+    if (!mPool || mPool->helpers() != n) {
+      mPool.reset();
+      mPool = std::make_unique<SendPool>(static_cast<unsigned>(n));
+    }
+    return info.Env().Undefined();
+  }
+
+  bool typedArg(const Napi::CallbackInfo &info, size_t i, const char *name,
+                napi_typedarray_type type) {
+    if (info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type) {
+      return true;
+    }
+    const char *kind = type == napi_int32_array ? "an Int32Array" : "a Uint8Array";
+    std::string message = std::string("The \"") + name + "\" argument must be " + kind;
+    codeError(Napi::TypeError::New(info.Env(), message), "ERR_INVALID_ARG_TYPE")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+
   Napi::FunctionReference mNotifierClass;
+  // Its destructor, at env teardown (the addon's instance data), stops and joins the helpers.
+  std::unique_ptr<SendPool> mPool;
 };
 
 } // namespace

@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { rawSink as rawSinkOver, type SocketWrite } from '../src/server/node-raw-sink.js'
+import { SendBatch } from '../src/server/node-send-batch.js'
 import { nodeSink } from '../src/server/node-transport.js'
 
 function fakes(
@@ -185,5 +186,103 @@ describe('the send(2) SSE sink', () => {
     expect(rawSink(fakes({ other: true }).res, send)).toBeUndefined()
     expect(rawSink(fakes({ fd: -1 }).res, send)).toBeUndefined()
     expect(rawSink(fakes().res, send)).toBeDefined()
+  })
+})
+
+/** A batch over a fake sendMany answering each descriptor from `answer`. */
+function batchOf(answer: (fd: number, len: number) => number = (_fd, n) => n) {
+  const calls: { fds: number[]; text: string }[] = []
+  const batch = new SendBatch((fds, count, b, results) => {
+    calls.push({ fds: [...fds.subarray(0, count)], text: Buffer.from(b).toString() })
+    for (let i = 0; i < count; i++) results[i] = answer(fds[i] as number, b.byteLength)
+  })
+  return { batch, calls }
+}
+
+describe('the send(2) SSE sink in a fan-out batch', () => {
+  const batched = (f: ReturnType<typeof fakes>, batch: SendBatch, send = spy((n) => n).send) =>
+    rawSinkOver(f.res, send, nodeSink(f.res), batch)!
+
+  it('holds writes until the batch closes, then sends each frame to all its sockets in one call', () => {
+    const { batch, calls } = batchOf()
+    const a = fakes({ fd: 7 })
+    const b = fakes({ fd: 8 })
+    const c = fakes({ fd: 9 })
+    const { calls: direct, send } = spy((n) => n)
+    const sinks = [batched(a, batch, send), batched(b, batch, send), batched(c, batch, send)]
+    const one = bytes('data: one\n\n')
+    batch.open()
+    expect(sinks[0]!.write(one)).toBe(true)
+    expect(sinks[1]!.write(one)).toBe(true)
+    expect(sinks[2]!.write(bytes('data: two\n\n'))).toBe(true)
+    expect(calls).toEqual([])
+    expect(sinks[0]!.bufferedBytes).toBe(frame('data: one\n\n').length)
+    batch.close()
+    expect(calls).toEqual([
+      { fds: [7, 8], text: frame('data: one\n\n') },
+      { fds: [9], text: frame('data: two\n\n') },
+    ])
+    expect(direct).toEqual([])
+    expect(sinks[0]!.bufferedBytes).toBe(0)
+    // Outside a batch (a heartbeat, an init event) a write is sent at once.
+    sinks[0]!.write(bytes('data: now\n\n'))
+    expect(direct).toEqual([{ fd: 7, text: frame('data: now\n\n') }])
+  })
+
+  it('keeps order: a second write, an end, or a nested close come after the held frame', () => {
+    const { batch, calls } = batchOf()
+    const f = fakes()
+    const ended: string[] = []
+    Object.assign(f.res, { end: () => ended.push(`end after ${calls.length} calls`) })
+    const sink = batched(f, batch)
+    batch.open()
+    batch.open() // nested: only the outer close sends
+    sink.write(bytes('data: 1\n\n'))
+    batch.close()
+    expect(calls).toHaveLength(0)
+    sink.write(bytes('data: 2\n\n'))
+    expect(calls.map((c) => c.text)).toEqual([frame('data: 1\n\n')])
+    sink.close()
+    expect(calls.map((c) => c.text)).toEqual([frame('data: 1\n\n'), frame('data: 2\n\n')])
+    expect(ended).toEqual(['end after 2 calls'])
+    batch.close()
+    expect(calls).toHaveLength(2)
+  })
+
+  it('queues what the kernel did not take and tells the stream it fell behind', () => {
+    const { batch } = batchOf((fd, n) => (fd === 7 ? 4 : fd === 8 ? 0 : fd === 9 ? -104 : n))
+    const behind: number[] = []
+    for (const fd of [7, 8, 9, 10]) {
+      const f = fakes({ fd })
+      f.socket.write = (b: Buffer) => (f.written.push(Buffer.from(b)), false)
+      const sink = batched(f, batch)
+      sink.onBehind!(() => behind.push(fd))
+      batch.open()
+      sink.write(bytes('data: abcdef\n\n'))
+      batch.close()
+      const want = { 7: [frame('data: abcdef\n\n').slice(4)], 10: [] }[fd as 7 | 10]
+      expect(f.written.map(String)).toEqual(want ?? [frame('data: abcdef\n\n')])
+    }
+    expect(behind).toEqual([7, 8, 9])
+  })
+
+  it('reads the descriptor when it sends, and a destroyed sink sends nothing more', () => {
+    const { batch, calls } = batchOf((fd, n) => (fd < 0 ? -9 : n))
+    const gone = fakes({ fd: 7 })
+    const destroyed = fakes({ fd: 8 })
+    Object.assign(destroyed.res, { destroy: () => (destroyed.socket._handle.fd = -1) })
+    const a = batched(gone, batch)
+    const b = batched(destroyed, batch)
+    const x = bytes('data: x\n\n')
+    batch.open()
+    a.write(x)
+    b.write(x)
+    gone.socket._handle.fd = -1 // closed meanwhile: its number could be another socket's now
+    b.destroy()
+    batch.close()
+    expect(calls).toEqual([{ fds: [-1, -1], text: frame('data: x\n\n') }])
+    // EBADF: the stream's own write reports it; the destroyed sink had discarded its frame.
+    expect(gone.written.map(String)).toEqual([frame('data: x\n\n')])
+    expect(destroyed.written).toEqual([])
   })
 })

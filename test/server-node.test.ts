@@ -11,6 +11,8 @@ import type { AppDeps } from '../src/server/app.js'
 import { loadAssets } from '../src/server/node-assets.js'
 import { loadNative } from '../src/follow/native.js'
 import type { SocketWrite } from '../src/server/node-raw-sink.js'
+import type { SendMany } from '../src/server/node-send-batch.js'
+import { addonSendMany } from '../src/server/node-transport.js'
 import { serveNode, type NodeServer, type ServeOptions } from '../src/server/node-serve.js'
 import { FakeSource } from './helpers/fake-source.js'
 import {
@@ -51,13 +53,28 @@ const countedWrite: SocketWrite | undefined =
     else sends.none++
     return n
   })
-const sinks: [string, SocketWrite | null][] = [['ServerResponse', null]]
-if (countedWrite) sinks.unshift(['send(2)', countedWrite])
+/** The addon's batched sends (node-send-batch.ts: a fan-out slice at once), counted the same. */
+const addonMany = addonSendMany(2)
+const countedMany: SendMany | undefined =
+  addonMany &&
+  ((fds, count, bytes, results) => {
+    addonMany(fds, count, bytes, results)
+    for (let i = 0; i < count; i++) {
+      const n = results[i] as number
+      if (n === bytes.byteLength) sends.full++
+      else if (n > 0) sends.short++
+      else sends.none++
+    }
+  })
+type Sends = { socketWrite: SocketWrite | null; sendMany: SendMany | null }
+const sinks: [string, Sends][] = [['ServerResponse', { socketWrite: null, sendMany: null }]]
+if (countedWrite && countedMany)
+  sinks.unshift(['send(2)', { socketWrite: countedWrite, sendMany: countedMany }])
 else if (process.env.CI) {
   describe('SSE over a real socket (send(2))', () => {
-    it('needs the native addon with writeSocket in CI', () => {
+    it('needs the native addon with writeSocket and sendMany in CI', () => {
       throw new Error(
-        `native addon without writeSocket: ${native.reason ?? 'an old build'}. Run npm run build:native.`
+        `native addon without writeSocket or sendMany: ${native.reason ?? 'an old build'}. Run npm run build:native.`
       )
     })
   })
@@ -72,9 +89,8 @@ async function sse(url: string, headers?: Record<string, string>) {
   return c
 }
 
-describe.each(sinks)('SSE over a real socket (%s)', (sink, socketWrite) => {
-  const serve = (sources: FakeSource[], deps: Partial<AppDeps> = {}) =>
-    start(sources, deps, { socketWrite })
+describe.each(sinks)('SSE over a real socket (%s)', (sink, via) => {
+  const serve = (sources: FakeSource[], deps: Partial<AppDeps> = {}) => start(sources, deps, via)
 
   it('init is exactly the last N lines, then updates in order, ids on every event', async () => {
     const src = new FakeSource('app', { content: numbered(1, 100) })

@@ -34,8 +34,12 @@ export function buildC(name) {
   return bin
 }
 
-/** Starts nothing until `start`; then the same interface as forkChild() of sse-load.mjs. */
-export function cLoad() {
+/**
+ * Starts nothing until `start`; then the same interface as forkChild() of sse-load.mjs.
+ * `readEveryUs`: each C process sleeps this long between passes over its ready sockets (see
+ * sse-load.c: a wake-up per send is a cost of loopback, not of remote clients; 0 reads at once).
+ */
+export function cLoad(readEveryUs = 0) {
   const bin = buildC('sse-load')
   const events = new EventEmitter()
   const procs = []
@@ -47,9 +51,13 @@ export function cLoad() {
     const n = Math.ceil(m.clients / PER_PROCESS)
     for (let i = 0; i < n; i++) {
       const count = Math.floor(m.clients / n) + (i < m.clients % n ? 1 : 0)
-      const p = spawn(bin, [u.hostname, u.port, '/events?lines=0', String(count)], {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      })
+      const p = spawn(
+        bin,
+        [u.hostname, u.port, '/events?lines=0', String(count), String(readEveryUs)],
+        {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        }
+      )
       let out = ''
       p.stdout.on('data', (d) => {
         out += d

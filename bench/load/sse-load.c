@@ -5,7 +5,15 @@
  * CPU per client as the server does; on a 2-core box it takes the core a second worker would
  * use, so the server's figures end up measuring the load generator. This one costs a fraction.
  *
- *   sse-load HOST PORT PATH CLIENTS
+ *   sse-load HOST PORT PATH CLIENTS [READ_EVERY_US]
+ *
+ * READ_EVERY_US (default 0): once every client is ready, sleep this long after each pass over
+ * the ready sockets that was not a full one. Why: on loopback the server's send(2) runs the
+ * receiver's TCP input too, and wakes the receiver if it sleeps in epoll_wait; a load process
+ * that is woken by nearly every send makes the server pay a wake-up per send (about a sixth of
+ * its CPU at 10,000 clients, measured with perf), which a browser on another host never costs
+ * it. Sleeping between passes (not in epoll_wait) leaves no waiter to wake. The latency of a
+ * line then includes up to that long of waiting in this process: it errs against the server.
  *
  * stdin, one command a line: `measure` (CPU and wall clock from now), `expect N` (lines 0..N-1
  * will come), `report`. stdout: `ready` once every client has its init event; `done {json}` once
@@ -280,8 +288,8 @@ static void read_stdin(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: sse-load HOST PORT PATH CLIENTS\n");
+  if (argc != 5 && argc != 6) {
+    fprintf(stderr, "usage: sse-load HOST PORT PATH CLIENTS [READ_EVERY_US]\n");
     return 2;
   }
   nclients = atoi(argv[4]);
@@ -308,6 +316,7 @@ int main(int argc, char **argv) {
   open_next();
   static char buf[262144];
   struct epoll_event evs[512];
+  long read_every_us = argc == 6 ? atol(argv[5]) : 0;
   for (;;) {
     int n = epoll_wait(ep, evs, 512, -1);
     if (n < 0 && errno != EINTR) fail("epoll_wait", errno);
@@ -332,6 +341,10 @@ int main(int argc, char **argv) {
       now_ms = wall_ms();
       if (c->phase == 1) head(c, buf, r);
       else body(c, buf, r);
+    }
+    if (read_every_us > 0 && n < 512 && nready == nclients) {
+      struct timespec d = {read_every_us / 1000000, read_every_us % 1000000 * 1000};
+      nanosleep(&d, NULL);
     }
   }
 }

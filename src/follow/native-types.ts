@@ -85,4 +85,11 @@ export interface NativeBinding {
    * its buffer is full) or -errno (EPIPE, ECONNRESET, ...). Absent from addons built before it.
    */
   writeSocket?(fd: number, bytes: Uint8Array): number
+  /**
+   * `bytes` to each of the first `count` sockets of `fds` (results[i] as writeSocket's), split
+   * over the threads of sendHelpers; returns once every send is made.
+   */
+  sendMany?(fds: Int32Array, count: number, bytes: Uint8Array, results: Int32Array): void
+  /** How many threads besides the caller's sendMany uses (0: the caller's alone). */
+  sendHelpers?(helpers: number): void
 }

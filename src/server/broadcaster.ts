@@ -13,7 +13,7 @@ import type { LogSource, Position } from '../core/log-source.js'
 import type { FollowEvent } from '../core/types.js'
 import { joinClient, type JoinOptions } from './client-join.js'
 import { ClientStream } from './client-stream.js'
-import { FanOut } from './fan-out.js'
+import { FanOut, type WriteBatch } from './fan-out.js'
 import { FrameRing, type Frame } from './frame-ring.js'
 import { Metrics, type FileCounters } from './metrics.js'
 import { addEvent, type Pending } from './pending-events.js'
@@ -31,6 +31,8 @@ export interface BroadcasterOptions extends Partial<StreamOptions> {
   /** Clients written between two turns of the event loop (fan-out.ts). */
   sliceClients?: number
   metrics?: Metrics
+  /** Where the writes of a fan-out slice can be made at once (the Node adapter's send batch). */
+  writeBatch?: WriteBatch
   /** Runs the flush after the current I/O turn (setImmediate on Node). */
   schedule?: (fn: () => void) => void
   now?: () => number
@@ -106,7 +108,8 @@ export class Broadcaster implements StreamHub {
       o.sliceClients,
       o.maxEventBytes,
       schedule,
-      (t0) => this.#pacer.flushed(t0)
+      (t0) => this.#pacer.flushed(t0),
+      options.writeBatch
     )
     this.#unsubscribe = source.subscribe((e) => this.#onEvent(e))
     this.headId = this.headAt = source.position().cursor

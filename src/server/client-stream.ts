@@ -38,6 +38,9 @@ export class ClientStream {
     this.#lastWrite = hub.now()
     this.skip = skipBytes === undefined ? null : new SkipAhead(this, hub, skipBytes)
     sink.onClose(() => this.#remove())
+    sink.onBehind?.(() => {
+      if (this.#lagSince === 0) this.#lagSince = this.#lastWrite
+    })
     sink.onDrain(() => {
       this.#lagSince = 0
       this.#wake?.()

@@ -18,6 +18,15 @@ import type { ClientStream } from './client-stream.js'
 import { concat } from './sse-frame.js'
 import type { Flush } from './stream-hub.js'
 
+/**
+ * Where a runtime can make a slice's writes at once (node-send-batch.ts): writes between open
+ * and close may be held until close.
+ */
+export interface WriteBatch {
+  open(): void
+  close(): void
+}
+
 interface Numbered {
   seq: number
   flush: Flush
@@ -41,7 +50,8 @@ export class FanOut {
     private readonly mergeBytes: number,
     private readonly schedule: (fn: () => void) => void,
     /** A round ended (t0: when it began), or there was nothing to give (null). */
-    private readonly done: (t0: number | null) => void
+    private readonly done: (t0: number | null) => void,
+    private readonly batch?: WriteBatch
   ) {}
 
   /** A client that joins now (or hands over) is owed nothing made before. */
@@ -80,14 +90,24 @@ export class FanOut {
   /** Gives every client all it is owed, now (before a last event, or on close). */
   finish(): void {
     this.#round = null
-    for (const c of this.clients()) this.#give(c)
+    this.batch?.open()
+    try {
+      for (const c of this.clients()) this.#give(c)
+    } finally {
+      this.batch?.close()
+    }
     this.#trim()
   }
 
   #slice(round: ClientStream[]): void {
     if (this.#round !== round) return // finished early
     const end = Math.min(round.length, this.#at + this.sliceClients)
-    for (let i = this.#at; i < end; i++) this.#give(round[i] as ClientStream)
+    this.batch?.open()
+    try {
+      for (let i = this.#at; i < end; i++) this.#give(round[i] as ClientStream)
+    } finally {
+      this.batch?.close()
+    }
     this.#at = end
     if (end < round.length) return this.schedule(() => this.#slice(round))
     this.#round = null

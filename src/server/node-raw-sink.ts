@@ -11,6 +11,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import type { Deferred, SendBatch } from './node-send-batch.js'
 import type { SseSink } from './sink.js'
 
 /** The addon's send(2): bytes written, 0 when the socket buffer is full, -errno on error. */
@@ -25,16 +26,20 @@ type NodeSocket = Socket & {
 }
 
 const CRLF = Buffer.from('\r\n')
-let lastPayload: Uint8Array | undefined
-let lastFrame: Buffer = Buffer.alloc(0)
+/**
+ * Each payload framed once: the broadcaster hands every client the same payload object, and
+ * a slice can hold a few (clients owed different flushes). A frame lives as its payload does.
+ */
+const frames = new WeakMap<Uint8Array, Buffer>()
 
-/** `bytes` as one HTTP/1.1 chunk; the broadcaster hands every client the same payload object. */
+/** `bytes` as one HTTP/1.1 chunk. */
 function chunk(bytes: Uint8Array): Buffer {
-  if (bytes !== lastPayload) {
-    lastFrame = Buffer.concat([Buffer.from(`${bytes.byteLength.toString(16)}\r\n`), bytes, CRLF])
-    lastPayload = bytes
+  let frame = frames.get(bytes)
+  if (!frame) {
+    frame = Buffer.concat([Buffer.from(`${bytes.byteLength.toString(16)}\r\n`), bytes, CRLF])
+    frames.set(bytes, frame)
   }
-  return lastFrame
+  return frame
 }
 
 /**
@@ -48,7 +53,8 @@ function chunk(bytes: Uint8Array): Buffer {
 export function rawSink(
   res: ServerResponse,
   send: SocketWrite,
-  stream: SseSink
+  stream: SseSink,
+  batch?: SendBatch
 ): SseSink | undefined {
   const socket = res.socket as NodeSocket | null
   const fd = socket?._handle?.fd
@@ -63,21 +69,28 @@ export function rawSink(
     res.writableLength !== socket.writableLength
   )
     return undefined
-  return new RawSink(res, socket, send, stream)
+  return new RawSink(res, socket, send, stream, batch)
 }
 
 /** A class, not closures: 10,000 clients hold 10,000 of them. */
-class RawSink implements SseSink {
+class RawSink implements SseSink, Deferred {
+  /** A frame handed to the batch and not yet sent (at most one: a second write sends it). */
+  #deferred: Buffer | null = null
+  #behind: (() => void) | null = null
+
   constructor(
     private readonly res: ServerResponse,
     private readonly socket: NodeSocket,
     private readonly send: SocketWrite,
-    private readonly stream: SseSink
+    private readonly stream: SseSink,
+    private readonly batch?: SendBatch
   ) {}
 
   write(bytes: Uint8Array): boolean {
     const { res, socket } = this
     if (res.destroyed || res.writableEnded || socket.destroyed) return false
+    // Bytes go out in the order written: a deferred frame first.
+    if (this.#deferred) this.batch?.flush()
     if (!socket.writable) return this.stream.write(bytes)
     if (bytes.byteLength === 0) return !socket.writableNeedDrain
     const frame = chunk(bytes)
@@ -86,28 +99,57 @@ class RawSink implements SseSink {
     // from before could by now belong to another connection.
     const fd = handle?.fd ?? -1
     if (fd >= 0 && handle?.writeQueueSize === 0 && socket.writableLength === 0) {
-      const n = this.send(fd, frame)
-      // What socket.write would do too: a socket timeout, if one is ever set, counts this.
-      if (n > 0) socket._unrefTimer?.()
-      if (n === frame.byteLength) return true
-      // A short send leaves the rest to the stream; an error (n < 0) is the stream's to
-      // report: its own write of the frame fails the same way and closes the response.
-      if (n > 0) return socket.write(frame.subarray(n))
+      if (this.batch?.collecting) {
+        this.#deferred = frame
+        this.batch.add(frame, this)
+        return true
+      }
+      return this.settle(this.send(fd, frame), frame)
     }
     return socket.write(frame)
   }
 
+  /** The descriptor when the batch sends (-1 once the socket is gone: send says EBADF). */
+  get fd(): number {
+    return this.socket._handle?.fd ?? -1
+  }
+
+  /** What send(2) took of the frame (the deferred one unless given); the rest is queued. */
+  settle(n: number, frame = this.#deferred): boolean {
+    const { socket } = this
+    const later = frame === this.#deferred
+    this.#deferred = null
+    if (!frame || socket.destroyed) return false
+    // What socket.write would do too: a socket timeout, if one is ever set, counts this.
+    if (n > 0) socket._unrefTimer?.()
+    if (n === frame.byteLength) return true
+    // A short send leaves the rest to the stream; an error (n < 0) is the stream's to
+    // report: its own write of the frame fails the same way and closes the response.
+    const ok = socket.write(n > 0 ? frame.subarray(n) : frame)
+    // A deferred write said true: the stream learns now that the client fell behind.
+    if (!ok && later) this.#behind?.()
+    return ok
+  }
+
   // The response's count already includes the socket's queue, where sends that fell short go.
   get bufferedBytes(): number {
-    return this.stream.bufferedBytes
+    return this.stream.bufferedBytes + (this.#deferred?.byteLength ?? 0)
   }
 
   close(): void {
+    // The end of the stream comes after the deferred frame.
+    if (this.#deferred) this.batch?.flush()
     this.stream.close()
   }
 
   destroy(): void {
+    // Discarded, as destroy discards what is queued: the batch then finds nothing to settle.
+    this.#deferred = null
     this.stream.destroy()
+  }
+
+  onBehind(l: () => void): void {
+    this.#behind = l
   }
 
   // Bytes that did not fit queue on the socket, not on the response: its 'drain' is the one.

@@ -14,7 +14,8 @@ import type { AddressInfo, Socket } from 'node:net'
 import { createApp, type AppDeps, type Taillight } from './app.js'
 import { loadAssets } from './node-assets.js'
 import type { SocketWrite } from './node-raw-sink.js'
-import { addonSocketWrite, nodeDrop, nodeTransport } from './node-transport.js'
+import { SendBatch, type SendMany } from './node-send-batch.js'
+import { addonSendMany, addonSocketWrite, nodeDrop, nodeTransport } from './node-transport.js'
 
 export interface ServeOptions {
   host?: string
@@ -25,6 +26,8 @@ export interface ServeOptions {
   tls?: { cert: Buffer | string; key: Buffer | string }
   /** SSE chunks by send(2) (node-raw-sink.ts): the addon's (default, when it loaded) or none. */
   socketWrite?: SocketWrite | null
+  /** A fan-out slice's sends batched (node-send-batch.ts): the addon's (default) or none. */
+  sendMany?: SendMany | null
 }
 
 export interface NodeServer {
@@ -41,10 +44,14 @@ export interface NodeServer {
 export async function serveNode(deps: AppDeps, opts: ServeOptions = {}): Promise<NodeServer> {
   const assets = opts.assets === false ? undefined : (opts.assets ?? loadAssets())
   const send = opts.socketWrite === undefined ? addonSocketWrite() : opts.socketWrite
+  const many = opts.sendMany === undefined ? addonSendMany() : opts.sendMany
+  // A fan-out slice's sends in one call, over a few threads (node-send-batch.ts).
+  const batch = send && many ? new SendBatch(many) : undefined
   const taillight = createApp({
-    transport: nodeTransport(send ?? undefined),
+    transport: nodeTransport(send ?? undefined, batch),
     dropConnection: nodeDrop,
     ...deps,
+    broadcaster: { writeBatch: batch, ...deps.broadcaster },
     assets,
   })
   const tls = opts.tls

@@ -9,10 +9,13 @@
 import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { ServerResponse } from 'node:http'
+import { availableParallelism } from 'node:os'
 import { loadNative } from '../follow/native.js'
 import type { AppDeps } from './app.js'
 import type { SseTransport } from './context.js'
 import { rawSink, type SocketWrite } from './node-raw-sink.js'
+import type { SendBatch, SendMany } from './node-send-batch.js'
+import { WORKER_ENV } from './node-worker.js'
 import type { SseSink } from './sink.js'
 
 const ignore = () => {}
@@ -56,7 +59,7 @@ export const nodeSink = (res: ServerResponse): SseSink => new NodeSink(res)
  * descriptor with `send` where that is safe, else to the ServerResponse.
  */
 export const nodeTransport =
-  (send?: SocketWrite): SseTransport =>
+  (send?: SocketWrite, batch?: SendBatch): SseTransport =>
   (c, headers) => {
     const env = c.env as Partial<HttpBindings> | undefined
     const res = env?.outgoing
@@ -65,7 +68,7 @@ export const nodeTransport =
     res.writeHead(200, headers)
     res.flushHeaders()
     const stream = nodeSink(res)
-    const sink = (send && rawSink(res, send, stream)) || stream
+    const sink = (send && rawSink(res, send, stream, batch)) || stream
     return { sink, response: RESPONSE_ALREADY_SENT }
   }
 
@@ -74,6 +77,27 @@ export function addonSocketWrite(): SocketWrite | undefined {
   if (process.env.TAILLIGHT_SSE_SEND === '0') return undefined
   const binding = loadNative().binding
   return binding?.writeSocket?.bind(binding)
+}
+
+/**
+ * The addon's batched send(2) (node-send-batch.ts), when it has one and send(2) is on, with
+ * `threads` sending (the JS thread among them). Default: this process's share of the cores,
+ * at most 4 (more buys little at a worker's share of clients, and takes cores from the other
+ * workers). TAILLIGHT_SSE_THREADS sets it; 1 keeps every send on the JS thread, batched still.
+ */
+export function addonSendMany(threads = sendThreads()): SendMany | undefined {
+  if (process.env.TAILLIGHT_SSE_SEND === '0') return undefined
+  const binding = loadNative().binding
+  if (!binding?.sendMany || !binding.sendHelpers) return undefined
+  binding.sendHelpers(Math.max(0, threads - 1))
+  return binding.sendMany.bind(binding)
+}
+
+function sendThreads(env = process.env): number {
+  const set = Number(env.TAILLIGHT_SSE_THREADS)
+  if (Number.isInteger(set) && set >= 1 && set <= 64) return set
+  const workers = Math.max(1, Number(env[WORKER_ENV.count]) || 1)
+  return Math.max(1, Math.min(4, Math.floor(availableParallelism() / workers)))
 }
 
 /** An undrained history body: the socket goes, since a stalled write never ends otherwise. */

@@ -16,6 +16,11 @@ export interface SseSink {
   destroy(): void
   /** Called once the queue empties after write() returned false. */
   onDrain(listener: () => void): void
+  /**
+   * Called when a write that returned true fell behind after all: a sink that defers its
+   * writes to a batch (node-send-batch.ts) learns what the socket took only later.
+   */
+  onBehind?(listener: () => void): void
   /** Called once when the stream ends for any reason (client gone, close, destroy). */
   onClose(listener: () => void): void
 }
