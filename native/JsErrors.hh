@@ -59,4 +59,17 @@ inline bool stringArg(const Napi::CallbackInfo &info, size_t i, const char *name
   return true;
 }
 
+// Checks that an argument is a typed array of `type` (Uint8Array or Int32Array).
+inline bool typedArg(const Napi::CallbackInfo &info, size_t i, const char *name,
+                     napi_typedarray_type type) {
+  if (info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type) {
+    return true;
+  }
+  const char *kind = type == napi_int32_array ? "an Int32Array" : "a Uint8Array";
+  std::string message = std::string("The \"") + name + "\" argument must be " + kind;
+  codeError(Napi::TypeError::New(info.Env(), message), "ERR_INVALID_ARG_TYPE")
+      .ThrowAsJavaScriptException();
+  return false;
+}
+
 #endif

@@ -245,12 +245,8 @@ private:
   Napi::Value WriteSocket(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     int64_t fd;
-    if (!intArg(info, 0, "fd", 0, 2147483647.0, &fd)) return env.Undefined();
-    if (!info[1].IsTypedArray() ||
-        info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-      codeError(Napi::TypeError::New(env, "The \"bytes\" argument must be a Uint8Array"),
-                "ERR_INVALID_ARG_TYPE")
-          .ThrowAsJavaScriptException();
+    if (!intArg(info, 0, "fd", 0, 2147483647.0, &fd) ||
+        !typedArg(info, 1, "bytes", napi_uint8_array)) {
       return env.Undefined();
     }
     Napi::Uint8Array bytes = info[1].As<Napi::Uint8Array>();
@@ -294,18 +290,6 @@ private:
       mPool = std::make_unique<SendPool>(static_cast<unsigned>(n));
     }
     return info.Env().Undefined();
-  }
-
-  bool typedArg(const Napi::CallbackInfo &info, size_t i, const char *name,
-                napi_typedarray_type type) {
-    if (info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type) {
-      return true;
-    }
-    const char *kind = type == napi_int32_array ? "an Int32Array" : "a Uint8Array";
-    std::string message = std::string("The \"") + name + "\" argument must be " + kind;
-    codeError(Napi::TypeError::New(info.Env(), message), "ERR_INVALID_ARG_TYPE")
-        .ThrowAsJavaScriptException();
-    return false;
   }
 
   Napi::FunctionReference mNotifierClass;

@@ -90,24 +90,18 @@ export class FanOut {
   /** Gives every client all it is owed, now (before a last event, or on close). */
   finish(): void {
     this.#round = null
-    this.batch?.open()
-    try {
+    this.#batched(() => {
       for (const c of this.clients()) this.#give(c)
-    } finally {
-      this.batch?.close()
-    }
+    })
     this.#trim()
   }
 
   #slice(round: ClientStream[]): void {
     if (this.#round !== round) return // finished early
     const end = Math.min(round.length, this.#at + this.sliceClients)
-    this.batch?.open()
-    try {
+    this.#batched(() => {
       for (let i = this.#at; i < end; i++) this.#give(round[i] as ClientStream)
-    } finally {
-      this.batch?.close()
-    }
+    })
     this.#at = end
     if (end < round.length) return this.schedule(() => this.#slice(round))
     this.#round = null
@@ -115,6 +109,16 @@ export class FanOut {
     this.done(this.#t0)
     // Clients this round reached before its last flush was made are owed that flush.
     if (this.#flushes.length > 0) this.schedule(() => this.run())
+  }
+
+  /** Runs `give` with the writes it makes held for one batch, where the runtime has one. */
+  #batched(give: () => void): void {
+    this.batch?.open()
+    try {
+      give()
+    } finally {
+      this.batch?.close()
+    }
   }
 
   #give(c: ClientStream): void {

@@ -104,7 +104,7 @@ class RawSink implements SseSink, Deferred {
         this.batch.add(frame, this)
         return true
       }
-      return this.settle(this.send(fd, frame), frame)
+      return this.#took(this.send(fd, frame), frame)
     }
     return socket.write(frame)
   }
@@ -114,21 +114,23 @@ class RawSink implements SseSink, Deferred {
     return this.socket._handle?.fd ?? -1
   }
 
-  /** What send(2) took of the frame (the deferred one unless given); the rest is queued. */
-  settle(n: number, frame = this.#deferred): boolean {
-    const { socket } = this
-    const later = frame === this.#deferred
+  /** What send(2) took of the deferred frame, once the batch sent it. */
+  settle(n: number): void {
+    const frame = this.#deferred
     this.#deferred = null
-    if (!frame || socket.destroyed) return false
+    // A deferred write said true: the stream learns now that the client fell behind.
+    if (frame && !this.socket.destroyed && !this.#took(n, frame)) this.#behind?.()
+  }
+
+  /** Queues what send(2) did not take of `frame`; false once the client is behind. */
+  #took(n: number, frame: Buffer): boolean {
+    const { socket } = this
     // What socket.write would do too: a socket timeout, if one is ever set, counts this.
     if (n > 0) socket._unrefTimer?.()
     if (n === frame.byteLength) return true
     // A short send leaves the rest to the stream; an error (n < 0) is the stream's to
     // report: its own write of the frame fails the same way and closes the response.
-    const ok = socket.write(n > 0 ? frame.subarray(n) : frame)
-    // A deferred write said true: the stream learns now that the client fell behind.
-    if (!ok && later) this.#behind?.()
-    return ok
+    return socket.write(n > 0 ? frame.subarray(n) : frame)
   }
 
   // The response's count already includes the socket's queue, where sends that fell short go.

@@ -31,7 +31,6 @@ export class SendBatch implements WriteBatch {
   #depth = 0
   /** Deferred writes by the frame they send: one addon call per distinct frame. */
   #groups = new Map<Uint8Array, Deferred[]>()
-  #count = 0
   #fds = new Int32Array(512)
   #results = new Int32Array(512)
 
@@ -54,15 +53,13 @@ export class SendBatch implements WriteBatch {
     const group = this.#groups.get(frame)
     if (group) group.push(d)
     else this.#groups.set(frame, [d])
-    this.#count++
   }
 
   /** Makes every deferred write now (a sink with one deferred calls this before its next). */
   flush(): void {
-    if (this.#count === 0) return
+    if (this.#groups.size === 0) return
     const groups = this.#groups
     this.#groups = new Map()
-    this.#count = 0
     for (const [frame, ds] of groups) {
       if (ds.length > this.#fds.length) {
         this.#fds = new Int32Array(ds.length * 2)
