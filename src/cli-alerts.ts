@@ -2,7 +2,7 @@
  * @module The command's alerts: rules from the config file, the public URL for permalinks, and
  * new rules on SIGHUP (a config with an error keeps the rules in force: reload says why).
  */
-import { Alerts, type AlertsOptions } from './alerts/alerts.js'
+import type { Alerts, AlertsOptions } from './alerts/alerts.js'
 import { parseCli, type CliOptions } from './cli-options.js'
 
 /**
@@ -10,11 +10,11 @@ import { parseCli, type CliOptions } from './cli-options.js'
  * evaluates none: each file's leading watcher does (`quiet` keeps its standbys silent), so a
  * line is posted once however many edges serve it.
  */
-export function startAlerts(
+export async function startAlerts(
   opts: CliOptions,
   log: (line: string) => void,
   quiet?: AlertsOptions['quiet']
-): Alerts | undefined {
+): Promise<Alerts | undefined> {
   if (!opts.config && opts.alerts.length === 0) return undefined
   if (isEdge(opts)) {
     if (opts.alerts.length > 0) {
@@ -25,6 +25,8 @@ export function startAlerts(
     }
     return undefined
   }
+  // Loaded here: a command with no config file never pays for the alerts' code.
+  const { Alerts } = await import('./alerts/alerts.js')
   return new Alerts(opts.alerts, { publicUrl: opts.publicUrl, log, quiet })
 }
 

@@ -1,6 +1,19 @@
 /**
- * @module The text of `taillight --help`: every option, its default and its environment variable.
+ * @module The command's own words: the text of `taillight --help` (every option, its default and
+ * its environment variable), `--version`, and how it tells its user things (stderr).
  */
+import { readFileSync } from 'node:fs'
+
+export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+export const say = (line: string) => process.stderr.write(`taillight: ${line}\n`)
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  return pkg.version
+}
+
 export const DEFAULT_PORT = 7878
 export const DEFAULT_MAX_FILES = 256
 

@@ -13,7 +13,7 @@ import { loadConfig } from './config/load-config.js'
 import type { ConfigValues, FileSpec } from './config/schema.js'
 import type { AlertSpec } from './alerts/rule.js'
 import { publicUrlProblem } from './alerts/payload.js'
-import { MAX_LINES } from './server/app.js'
+import { MAX_LINES } from './server/query.js'
 import { normalizeBasePath } from './server/base-path.js'
 
 export { UsageError } from './cli-values.js'

@@ -3,13 +3,11 @@
  * changes nothing. Only `files:` is applied (other options need a restart).
  */
 import { edgeMeta, type LocalFiles } from './cli-files.js'
+import { plural, say } from './cli-help.js'
 import { parseCli, UsageError } from './cli-options.js'
 import { ConfigError } from './config/schema.js'
 import type { FileSpec } from './config/schema.js'
 import type { FileRegistry } from './server/file-registry.js'
-
-export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
-export const say = (line: string) => process.stderr.write(`taillight: ${line}\n`)
 
 /** Re-reads the config; the files change, other options need a restart. Errors keep the old. */
 export async function reload(

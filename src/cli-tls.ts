@@ -4,8 +4,12 @@
  * file, not a server that starts and fails every handshake.
  */
 import { readFileSync } from 'node:fs'
-import { createSecureContext } from 'node:tls'
+import { createRequire } from 'node:module'
 import { UsageError } from './cli-values.js'
+
+// Required only when TLS files are given: node:tls costs every process (the primary of
+// `--workers N` too) 4 MB of RSS, and the check must stay synchronous like the rest of parseCli.
+const tls = () => createRequire(import.meta.url)('node:tls') as typeof import('node:tls')
 
 export interface TlsFiles {
   cert: Buffer
@@ -33,7 +37,7 @@ export function tlsFiles(cert: Picked, key: Picked): TlsFiles | undefined {
   if (!cert || !key) throw new UsageError('--tls-cert and --tls-key go together')
   const files = { cert: read(cert, 'certificate'), key: read(key, 'private key') }
   try {
-    createSecureContext(files)
+    tls().createSecureContext(files)
   } catch (err) {
     const msg = (err as Error).message
     // OpenSSL says which half it choked on; name that file.

@@ -25,7 +25,7 @@ import { oidcProvider, type OidcConfig } from './oidc-provider.js'
 import { oidcSession } from './oidc-session.js'
 import { fallbackPage } from './page.js'
 import { pageSeed, seedScript } from './page-seed.js'
-import { parseQuery, ParamError } from './query.js'
+import { MAX_LINES, parseQuery, ParamError } from './query.js'
 import { BusyError, ReadPool, type ReadPoolOptions } from './read-pool.js'
 import { searchRoute } from './search-route.js'
 import { securityHeaders } from './security-headers.js'
@@ -99,8 +99,6 @@ export interface Taillight {
   /** Ends every SSE stream and stops the timers; the sources stay open (the caller owns them). */
   close(): void
 }
-
-export const MAX_LINES = 10_000
 
 export function createApp(deps: AppDeps): Taillight {
   const metrics = deps.metrics ?? new Metrics()

@@ -7,6 +7,8 @@
 
 export const MAX_QUERY_LENGTH = 4096
 export const MAX_VALUE_LENGTH = 1024
+/** The most lines one request may ask for (`lines=`, and `--lines` of the command). */
+export const MAX_LINES = 10_000
 
 export class ParamError extends Error {
   readonly status: 400 | 404 | 409
