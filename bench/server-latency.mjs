@@ -58,7 +58,6 @@ import { frontailClient, installFrontail } from './lib/frontail.mjs'
 import { freePort } from './lib/net.mjs'
 import { cpuSeconds, cpuSecondsTree, pssMbTree, rssMb, treePids } from './lib/proc-stats.mjs'
 
-const rssMbTree = (pid) => treePids(pid).reduce((mb, p) => mb + rssMb(p), 0)
 import { runLoadProcess } from './lib/sse-load.mjs'
 import {
   findWebsocketd,
@@ -265,13 +264,21 @@ async function run(
     const inotify = ws ? treePids(proc.pid).slice(1).filter(usesInotify).length : undefined
     // websocketd's work is done by its tail processes too: CPU and memory of the whole tree.
     const cpuOf = ws || workers > 1 ? cpuSecondsTree : cpuSeconds
-    const memOf = ws ? pssMbTree : workers > 1 ? rssMbTree : rssMb
+    const memOf = ws ? pssMbTree : rssMb
     const total = Math.round(rate * seconds)
     const cpu0 = cpuOf(proc.pid)
     const t0 = now()
     w.send({ type: 'measure' })
     let rssMax = 0
-    sampler = setInterval(() => (rssMax = Math.max(rssMax, memOf(proc.pid))), ws ? 1000 : 250)
+    // With workers, each process's RSS at the peak of the sum: which one to make leaner.
+    let rssParts = []
+    const sample = () => {
+      if (ws || workers <= 1) return (rssMax = Math.max(rssMax, memOf(proc.pid)))
+      const parts = treePids(proc.pid).map(rssMb)
+      const sum = parts.reduce((a, b) => a + b, 0)
+      if (sum > rssMax) [rssMax, rssParts] = [sum, parts.map(Math.round)]
+    }
+    sampler = setInterval(sample, ws ? 1000 : 250)
     // Line k is due at t0 + k/rate; each write is one line, as a logger does.
     for (let k = 0; k < total;) {
       const due = t0 + (k * 1000) / rate
@@ -288,7 +295,7 @@ async function run(
     const result = res ?? (await done)
     const cpu = ((cpuOf(proc.pid) - cpu0) / ((now() - t0) / 1000)) * 100
     clearInterval(sampler)
-    rssMax = Math.max(rssMax, memOf(proc.pid))
+    sample()
     const row = {
       server: server === 'taillight' ? `taillight/${runtime}` : server,
       ...(server === 'taillight' ? { workers, load } : {}),
@@ -296,6 +303,7 @@ async function run(
       ...result,
       cpu,
       rss: rssMax,
+      ...(workers > 1 ? { rssParts } : {}),
       // Shared pages counted once: what N processes really add up to (at the end of the run).
       ...(workers > 1 ? { pss: pssMbTree(proc.pid) } : {}),
       ...(ws ? { processes: treePids(proc.pid).length, inotifyTails: inotify } : {}),

@@ -7,6 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseCli } from '../src/cli-options.js'
+import { WORKER_SEMI_SPACE_MB, workerExecArgv } from '../src/server/node-cluster.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tl-workers-opt-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -39,5 +40,23 @@ describe('--workers', () => {
     expect(() => workers(['--workers', '0'])).toThrow(/--workers must be an integer from 1 to 64/)
     expect(() => workers(['--workers', '65'])).toThrow(/--workers/)
     expect(() => workers([], { TAILLIGHT_WORKERS: 'many' })).toThrow(/TAILLIGHT_WORKERS/)
+  })
+})
+
+describe("the workers' Node flags", () => {
+  const small = `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`
+
+  it("are the primary's own plus a small young generation", () => {
+    expect(workerExecArgv([])).toEqual([small])
+    expect(workerExecArgv(['--enable-source-maps'], '--trace-warnings')).toEqual([
+      '--enable-source-maps',
+      small,
+    ])
+  })
+
+  it('leave the young generation alone when the operator chose one, in flags or NODE_OPTIONS', () => {
+    expect(workerExecArgv(['--max-semi-space-size=16'])).toEqual(['--max-semi-space-size=16'])
+    expect(workerExecArgv([], '--require x.cjs --max_semi_space_size=8')).toEqual([])
+    expect(workerExecArgv(['--min-semi-space-size=4'])).toEqual(['--min-semi-space-size=4'])
   })
 })

@@ -6,11 +6,12 @@
  * Which worker serves a request: round-robin deals out connections, not requests, so a
  * keep-alive socket asks /health ("worker": N) and then opens its SSE stream on the same socket.
  */
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { WORKER_SEMI_SPACE_MB } from '../src/server/node-cluster.js'
 import { ensureBuilt, killAll, runCli, type Cli } from './helpers/cli.js'
 import { SseParser, until, within } from './helpers/sse.js'
 
@@ -130,6 +131,18 @@ const write = (file: string, from: number, to: number) => {
 const expected = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`)
 
 describe('--workers 2', () => {
+  it.runIf(process.platform === 'linux')(
+    'each worker runs with the small young generation (what keeps 20,000 clients in 400 MB)',
+    async () => {
+      await start([])
+      expect(workerPids).toHaveLength(2)
+      for (const pid of workerPids) {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+        expect(cmdline).toContain(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`)
+      }
+    }
+  )
+
   it('a client moves to the other worker with its cursor: every line once, in order', async () => {
     const { url, file } = await start([])
     const [a, ha] = await pinTo(url, () => true)

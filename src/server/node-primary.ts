@@ -18,6 +18,8 @@ export interface PrimaryOptions {
   host: string
   port: number
   argv: string[]
+  /** Node flags for the workers (node-cluster.ts). */
+  execArgv: string[]
   demo: boolean
   say: (line: string) => void
 }
@@ -41,7 +43,7 @@ export async function runPrimary(opts: PrimaryOptions): Promise<number> {
   // With port 0 each new listen could get another port (once every worker is gone, say).
   const port = opts.port === 0 ? await freePort(opts.host) : opts.port
   const demo = opts.demo ? startDemo() : undefined
-  cluster.setupPrimary({ args: opts.argv })
+  cluster.setupPrimary({ args: opts.argv, execArgv: opts.execArgv })
   const slots: Slot[] = []
   let stopping = false
   let started = false
