@@ -20,7 +20,11 @@ export function started(
   local: boolean,
   announce: (text: string) => void
 ): void {
-  const files = served.map((s) => `${s.path} (${s.id}, ${s.info().backend.backend})`).join(', ')
+  // A file refused at open (EINSECURE, EACCES: said on stderr) is served in its error state,
+  // not followed: the line must not claim otherwise.
+  const how = (s: LogSource) =>
+    s.info().state === 'error' ? 'not followed: see the error' : s.info().backend.backend
+  const files = served.map((s) => `${s.path} (${s.id}, ${how(s)})`).join(', ')
   const waiting = opts.specs.map((s) => s.path).join(', ')
   const base = `${opts.basePath.slice(1)}${opts.basePath ? '/' : ''}`
   announce(

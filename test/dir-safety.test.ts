@@ -115,6 +115,9 @@ describe('directory safety through the server', () => {
     expect(await dl.text()).not.toContain('SECRET')
     await waitFor(() => cli.stderr().includes('EINSECURE'), 'the error on stderr')
     expect(cli.stderr()).toContain(`refusing to follow ${path}`)
+    expect(cli.stdout()).toContain(
+      `following ${path} (${files[0]!.id}, not followed: see the error)`
+    )
   }, 30_000)
 
   it('--allow-insecure-dir follows it', async () => {
