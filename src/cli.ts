@@ -3,7 +3,7 @@
  * take a part in `--workers N`, then serve (cli-run.ts).
  *
  * Light on purpose: the primary of `--workers N` runs only this and the cluster code, and
- * everything a serving process needs is loaded by the import of cli-run.ts (30 MB of RSS on a
+ * everything a serving process needs is loaded by the import of cli-run.ts (25 MB of RSS on a
  * primary that would only pass connections on).
  */
 import { HELP, plural, say, version } from './cli-help.js'
